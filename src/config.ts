@@ -1,0 +1,65 @@
+/**
+ * The publisher's configuration, made safe: attribute values checked, and what the page itself says about the
+ * article used where an attribute is left out. Bad values are reported once on the console, never thrown.
+ */
+import { LIMITS } from './contract.js';
+
+const warned = new Set<string>();
+
+/** A console warning for the page's developer, once per distinct problem. */
+export function warn(problem: string): void {
+  if (warned.has(problem)) return;
+  warned.add(problem);
+  console.warn(`<news-comments>: ${problem}`);
+}
+
+/**
+ * The endpoint as an absolute http(s) URL, or `undefined` (with a warning) when it is missing or of another scheme
+ * such as `javascript:` or `data:`. A path is resolved against the page.
+ */
+export function resolveEndpoint(endpoint: string | null | undefined, base = document.baseURI): string | undefined {
+  if (!endpoint?.trim()) {
+    warn('the "endpoint" attribute is required: the URL that comments are posted to. The form is not shown.');
+    return undefined;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint.trim(), base);
+  } catch {
+    // reported below, as for a URL of another scheme
+  }
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    warn(`the "endpoint" must be an http(s) URL or a path; ${JSON.stringify(endpoint)} is not. The form is not shown.`);
+    return undefined;
+  }
+  return url.href;
+}
+
+/** A positive whole number of characters; anything else falls back to the default with a warning. */
+export function resolveMaxLength(maxLength: unknown): number {
+  const value = Number(maxLength);
+  if (Number.isSafeInteger(value) && value > 0) return value;
+  warn(`"max-length" must be a positive whole number; ${JSON.stringify(String(maxLength))} is not. Using ${LIMITS.comment}.`);
+  return LIMITS.comment;
+}
+
+/** A positive number of milliseconds; anything else falls back to `fallback` with a warning. */
+export function resolveTimeout(timeout: unknown, fallback: number): number {
+  const value = Number(timeout);
+  if (value > 0 && value < 2 ** 31) return value;
+  warn(`"timeout" must be a positive number of milliseconds; ${JSON.stringify(String(timeout))} is not. Using ${fallback}.`);
+  return fallback;
+}
+
+const canonicalLink = (doc: Document) =>
+  doc.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]')?.href || undefined;
+
+/** What identifies the article, from the page when the publisher did not say. */
+export function articleDefaults(doc: Document = document) {
+  const canonical = canonicalLink(doc);
+  return {
+    id: canonical ?? doc.defaultView?.location.pathname ?? '',
+    title: doc.querySelector<HTMLMetaElement>('meta[property="og:title"]')?.content?.trim() || doc.title.trim(),
+    url: canonical ?? doc.defaultView?.location.href ?? '',
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * The wire contract between the element and any comments backend: what is sent, what may come back, the limits, and
+ * how characters are counted. The element and the reference server both import this module, so they can never
+ * disagree on what is valid or how long a comment is.
+ */
+import * as z from 'zod/mini';
+
+/** Longest value of each field, in characters as `countCharacters` counts them. */
+export const LIMITS = { title: 200, comment: 2000, name: 100, email: 254 } as const;
+
+/** The fields a reader fills in, in the order the form shows them. */
+export const FIELDS = ['title', 'comment', 'name', 'email'] as const;
+export type Field = (typeof FIELDS)[number];
+
+// Printable ASCII, tab and line feed: each of these characters is a grapheme cluster of its own, so the length of
+// such a string is its character count. Most comments take this path and never build a segmenter.
+const SINGLE_UNIT_CHARACTERS = /^[\t\n\x20-\x7e]*$/;
+let segmenter: Intl.Segmenter | undefined;
+// The element counts the same comment on input and again on render; one remembered answer makes the second free.
+let lastText = '';
+let lastCount = 0;
+
+/**
+ * Counts characters as a reader sees them: Unicode extended grapheme clusters (UAX #29). An emoji with skin tone or
+ * a ZWJ sequence, a letter with combining accents, a Devanagari conjunct and a CRLF line break each count as one.
+ * Where `Intl.Segmenter` is missing (old browsers), code points are counted instead.
+ */
+export function countCharacters(text: string): number {
+  if (SINGLE_UNIT_CHARACTERS.test(text)) return text.length;
+  if (text === lastText) return lastCount;
+  if (!segmenter) {
+    if (typeof Intl.Segmenter !== 'function') return [...text].length;
+    segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  }
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count++;
+  lastText = text;
+  lastCount = count;
+  return count;
+}
+
+/**
+ * Keys of the validation messages. A field's first failing rule names it; the element looks the key up in its
+ * messages, the reference server answers with the English text.
+ */
+export type ValidationKey = `${Field}${'Required' | 'TooLong' | 'Invalid'}`;
+
+const filled = (field: Field) => z.refine<string>((value) => value.trim() !== '', `${field}Required`);
+const atMost = (field: Field, limit: number) =>
+  z.refine<string>((value) => countCharacters(value) <= limit, `${field}TooLong`);
+const text = (field: Field, limit: number) => z.string(`${field}Required`).check(filled(field), atMost(field, limit));
+
+/** The request body: `POST` to the endpoint as `application/json`. `maxComment` is the publisher's `max-length`. */
+export const commentRequest = (maxComment: number = LIMITS.comment) =>
+  z.object({
+    articleId: z.string().check(z.minLength(1), z.maxLength(1000)),
+    articleUrl: z.string().check(z.maxLength(4000)),
+    title: text('title', LIMITS.title),
+    comment: text('comment', maxComment),
+    name: text('name', LIMITS.name),
+    email: text('email', LIMITS.email).check(z.regex(z.regexes.email, 'emailInvalid')),
+  });
+export type CommentRequest = z.infer<ReturnType<typeof commentRequest>>;
+
+/** 201 (or any 2xx): the comment was stored. `pending` means it waits for a moderator. */
+export const createdAnswer = z.object({ id: z.string(), status: z.enum(['published', 'pending']) });
+export type CreatedAnswer = z.infer<typeof createdAnswer>;
+
+/** 400 (or another 4xx): what is wrong with each field, in words a reader understands. */
+export const fieldErrorsAnswer = z.object({ errors: z.record(z.string(), z.string()) });
+export type FieldErrorsAnswer = z.infer<typeof fieldErrorsAnswer>;
+
+/**
+ * Checks a request as the element and the server both do. Returns the first problem of each field as a message key;
+ * an empty object means the request is valid.
+ */
+export function validateRequest(request: unknown, maxComment?: number): Partial<Record<keyof CommentRequest, string>> {
+  const result = commentRequest(maxComment).safeParse(request);
+  const problems: Partial<Record<keyof CommentRequest, string>> = {};
+  for (const issue of result.error?.issues ?? []) {
+    const field = issue.path[0] as keyof CommentRequest;
+    problems[field] ??= issue.message;
+  }
+  return problems;
+}

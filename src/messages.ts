@@ -1,0 +1,72 @@
+/**
+ * Every text the element shows, in one catalogue per language. A message is a string with `{placeholders}`, or a set
+ * of plural forms chosen with `Intl.PluralRules` for `{count}`. Numbers are formatted for the locale.
+ */
+
+type PluralForms = Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+export type Message = string | PluralForms;
+
+export const en = {
+  heading: 'Leave a Comment',
+  titleLabel: 'Title',
+  commentLabel: 'Comment',
+  nameLabel: 'Name',
+  emailLabel: 'Email',
+  charactersLeft: { one: 'You have {count} character left', other: 'You have {count} characters left' },
+  charactersOver: { one: '{count} character over the limit', other: '{count} characters over the limit' },
+  disclaimerHeading: 'Disclaimer:',
+  disclaimer:
+    'Please write your correct name and email address. Kindly do not post any personal, abusive, defamatory, ' +
+    'infringing, obscene, indecent, discriminatory or unlawful or similar comments. {site} will not be responsible ' +
+    'for any defamatory message posted under this article.',
+  thisSite: 'This site',
+  send: 'Send comment',
+  sending: 'Sending your comment…',
+  sendingButton: 'Sending…',
+  retry: 'Try again',
+  published: 'Thank you! Your comment has been published.',
+  pending: 'Thank you! Your comment was received and will appear once a moderator has approved it.',
+  notSent: 'Your comment was not sent. {reason} Everything you wrote is still here: press “Try again” to send it.',
+  offline: 'You seem to be offline; check your connection.',
+  unreachable: 'The comment service could not be reached.',
+  timeout: 'The comment service took too long to answer.',
+  busy: 'Too many comments are being sent right now; wait a moment.',
+  serverError: 'The comment service had a problem.',
+  unreadable: 'The comment service gave an answer that could not be understood.',
+  rejected: 'The comment service refused it: {detail}',
+  fixProblems: { one: 'Please correct the highlighted field.', other: 'Please correct the {count} highlighted fields.' },
+  unavailable: 'Comments are not available on this page.',
+  titleRequired: 'Please give your comment a title.',
+  titleTooLong: { one: 'Please keep the title to {count} character.', other: 'Please keep the title to {count} characters.' },
+  commentRequired: 'Please write a comment.',
+  commentTooLong: {
+    one: 'Your comment is {count} character too long.',
+    other: 'Your comment is {count} characters too long.',
+  },
+  nameRequired: 'Please enter your name.',
+  nameTooLong: { one: 'Please keep your name to {count} character.', other: 'Please keep your name to {count} characters.' },
+  emailRequired: 'Please enter your email address.',
+  emailTooLong: {
+    one: 'Please keep the email address to {count} character.',
+    other: 'Please keep the email address to {count} characters.',
+  },
+  emailInvalid: 'Please enter an email address like name@example.com.',
+} satisfies Record<string, Message>;
+
+export type MessageKey = keyof typeof en;
+export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
+
+/** Builds the function that turns a message key and its values into text for `locale`. */
+export function translator(locale = 'en', messages: Record<MessageKey, Message> = en): Translate {
+  const plurals = new Intl.PluralRules(locale);
+  const numbers = new Intl.NumberFormat(locale);
+  return (key, values = {}) => {
+    const message = messages[key];
+    const text =
+      typeof message === 'string' ? message : (message[plurals.select(Number(values.count))] ?? message.other);
+    return text.replace(/\{(\w+)\}/g, (_, name: string) => {
+      const value = values[name] ?? '';
+      return typeof value === 'number' ? numbers.format(value) : value;
+    });
+  };
+}

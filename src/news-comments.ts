@@ -1,0 +1,363 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { articleDefaults, resolveEndpoint, resolveMaxLength, resolveTimeout } from './config.js';
+import {
+  FIELDS,
+  LIMITS,
+  countCharacters,
+  validateRequest,
+  type CommentRequest,
+  type CreatedAnswer,
+  type Field,
+} from './contract.js';
+import { translator, type MessageKey } from './messages.js';
+import { sendComment, type FailureReason, type Outcome } from './send.js';
+import { styles } from './styles.js';
+
+/** `detail` of `news-comments-error`: why the comment was not accepted. */
+export interface NewsCommentsErrorDetail {
+  reason: FailureReason | 'invalid';
+  /** The HTTP status, when the server answered at all. */
+  status?: number;
+  /** Field errors from the server, for `reason: 'invalid'`. */
+  errors?: Record<string, string>;
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'news-comments-submit': CustomEvent<CommentRequest>;
+    'news-comments-success': CustomEvent<CreatedAnswer>;
+    'news-comments-error': CustomEvent<NewsCommentsErrorDetail>;
+  }
+}
+
+type Phase = 'editing' | 'sending' | 'sent' | 'failed';
+type Values = Record<Field, string>;
+
+const DEFAULT_TIMEOUT = 15_000;
+// The countdown is announced when typing pauses this long, and at once when it crosses a threshold.
+const ANNOUNCE_AFTER_PAUSE = 1_000;
+const LOW_REMAINING = 100;
+
+const autocomplete: Record<Field, string> = { title: 'off', comment: 'off', name: 'name', email: 'email' };
+const countBand = (remaining: number) =>
+  remaining < 0 ? 'over' : remaining === 0 ? 'none' : remaining <= LOW_REMAINING ? 'low' : 'plenty';
+
+/**
+ * A comment form for a news article: title (prefilled with the article's), comment with a live countdown, name,
+ * email and the site's disclaimer. Posts JSON to the publisher's `endpoint`; the reader's text is never lost.
+ *
+ * @fires news-comments-submit - Before sending; cancelable. `detail` is the request body.
+ * @fires news-comments-success - The server stored the comment. `detail` is its answer: `{id, status}`.
+ * @fires news-comments-error - The comment was not accepted. `detail`: `{reason, status?, errors?}`.
+ *
+ * @slot disclaimer - Replaces the default disclaimer text.
+ *
+ * @csspart heading - The "Leave a Comment" heading.
+ * @csspart form - The form around all fields.
+ * @csspart title-label - Label of the title field; likewise `comment-label`, `name-label`, `email-label`.
+ * @csspart title-input - The title field; likewise `comment-input`, `name-input`, `email-input`.
+ * @csspart error - The message under a field that needs correcting.
+ * @csspart counter - "You have 2000 characters left".
+ * @csspart disclaimer - The disclaimer block.
+ * @csspart button - The send button.
+ * @csspart status - The message after sending: sending, sent, or what went wrong.
+ * @csspart notice - Shown instead of the form when the element is configured wrongly.
+ *
+ * @cssprop --news-comments-accent - Button and focus colour.
+ * @cssprop --news-comments-on-accent - Text on the button.
+ * @cssprop --news-comments-text - Text colour.
+ * @cssprop --news-comments-muted - Counter and disclaimer text.
+ * @cssprop --news-comments-background - Background of the box.
+ * @cssprop --news-comments-field-background - Background of the fields.
+ * @cssprop --news-comments-border - Borders of the box and fields.
+ * @cssprop --news-comments-error - Errors and the counter past the limit.
+ * @cssprop --news-comments-success - Edge of the thank-you message.
+ * @cssprop --news-comments-radius - Corner radius.
+ * @cssprop --news-comments-spacing - Space between fields and around the box.
+ * @cssprop --news-comments-font-size - Base font size (fields never go below 16px).
+ */
+export class NewsComments extends LitElement {
+  static override styles = styles;
+
+  /** Registers the element under `tag`; calling it again, or loading the script twice, does nothing. */
+  static define(tag = 'news-comments', registry: CustomElementRegistry = customElements): void {
+    if (!registry.get(tag)) registry.define(tag, registry.getName?.(this) ? class extends this {} : this);
+  }
+
+  /** Where comments are posted: an http(s) URL, or a path on the page's origin. Required. */
+  @property() endpoint?: string;
+
+  /** Identifies the article to the server. Default: the canonical link, else the page's path. */
+  @property({ attribute: 'article-id' }) articleId?: string;
+
+  /** Prefills the title field. Default: the `og:title` meta, else the document title. */
+  @property({ attribute: 'article-title' }) articleTitle?: string;
+
+  /** Sent with each comment. Default: the canonical link, else the page's address. */
+  @property({ attribute: 'article-url' }) articleUrl?: string;
+
+  /** Longest comment, in characters as a reader counts them. Default 2000. */
+  @property({ attribute: 'max-length', type: Number }) maxLength: number = LIMITS.comment;
+
+  /** Named in the default disclaimer. */
+  @property({ attribute: 'site-name' }) siteName?: string;
+
+  /** Milliseconds to wait for the server before telling the reader the comment was not sent. Default 15000. */
+  @property({ type: Number }) timeout: number = DEFAULT_TIMEOUT;
+
+  /** `auto` (default) follows the reader's system; `light` or `dark` pins one. */
+  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+
+  @state() private values: Values = { title: '', comment: '', name: '', email: '' };
+  /** Fields the reader has left: their errors may show. */
+  @state() private visited = new Set<Field>();
+  /** The reader pressed send: every error may show. */
+  @state() private attempted = false;
+  @state() private phase: Phase = 'editing';
+  @state() private serverErrors: Partial<Record<Field, string>> = {};
+  @state() private status = '';
+  @state() private alert = '';
+  @state() private announcement = '';
+
+  private t = translator();
+  private endpointUrl?: string;
+  private limit: number = LIMITS.comment;
+  private timeoutMs = DEFAULT_TIMEOUT;
+  private article = { id: '', title: '', url: '' };
+  private titleEdited = false;
+  private remaining: number = LIMITS.comment;
+  private problems: Partial<Record<string, string>> = {};
+  private announceTimer?: ReturnType<typeof setTimeout>;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearTimeout(this.announceTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const first = !this.hasUpdated;
+    if (first || changed.has('endpoint')) this.endpointUrl = resolveEndpoint(this.endpoint);
+    if (first || changed.has('maxLength')) this.limit = resolveMaxLength(this.maxLength);
+    if (first || changed.has('timeout')) this.timeoutMs = resolveTimeout(this.timeout, DEFAULT_TIMEOUT);
+    if (first || changed.has('articleId') || changed.has('articleTitle') || changed.has('articleUrl')) {
+      this.changeArticle();
+    }
+    this.remaining = this.limit - countCharacters(this.values.comment);
+    this.problems = validateRequest(this.request(), this.limit);
+  }
+
+  override render() {
+    const { t, phase } = this;
+    if (!this.endpointUrl) return html`<p part="notice">${t('unavailable')}</p>`;
+    const sending = phase === 'sending';
+    return html`
+      <h2 id="heading" part="heading">${t('heading')}</h2>
+      <form
+        part="form"
+        aria-labelledby="heading"
+        novalidate
+        @submit=${this.onSubmit}
+        @input=${this.onInput}
+        @focusout=${this.onFocusOut}
+      >
+        ${this.renderField('title')} ${this.renderField('comment')}
+        <div class="people">${this.renderField('name')} ${this.renderField('email')}</div>
+        <div class="disclaimer" part="disclaimer">
+          <slot name="disclaimer">
+            <p><strong>${t('disclaimerHeading')}</strong> ${t('disclaimer', { site: this.siteName?.trim() || t('thisSite') })}</p>
+          </slot>
+        </div>
+        <div class="actions">
+          <button part="button" aria-disabled=${sending ? 'true' : nothing}>
+            ${sending ? t('sendingButton') : phase === 'failed' ? t('retry') : t('send')}
+          </button>
+          <p class="status ${phase}" part="status" role="status">${this.status}</p>
+          <p class="status failed" part="status" role="alert">${this.alert}</p>
+        </div>
+      </form>
+      <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
+    `;
+  }
+
+  private renderField(field: Field) {
+    const error = this.visibleError(field);
+    const describedBy = [field === 'comment' && 'counter', error && `${field}-error`].filter(Boolean).join(' ');
+    const sending = this.phase === 'sending';
+    const value = this.values[field];
+    const control =
+      field === 'comment'
+        ? html`<textarea
+            id=${field}
+            name=${field}
+            part="comment-input"
+            rows="8"
+            dir="auto"
+            required
+            .value=${value}
+            ?readonly=${sending}
+            aria-invalid=${error ? 'true' : nothing}
+            aria-describedby=${describedBy}
+          ></textarea>`
+        : html`<input
+            id=${field}
+            name=${field}
+            part="${field}-input"
+            type=${field === 'email' ? 'email' : 'text'}
+            autocomplete=${autocomplete[field]}
+            spellcheck=${field === 'title' ? 'true' : 'false'}
+            dir="auto"
+            required
+            .value=${value}
+            ?readonly=${sending}
+            aria-invalid=${error ? 'true' : nothing}
+            aria-describedby=${describedBy || nothing}
+          />`;
+    return html`<div class="field">
+      <label for=${field} part="${field}-label">${this.t(`${field}Label`)}</label>
+      ${control} ${field === 'comment' ? this.renderCounter() : nothing}
+      ${error ? html`<p id="${field}-error" class="error" part="error">${error}</p>` : nothing}
+    </div>`;
+  }
+
+  private renderCounter() {
+    const over = this.remaining < 0;
+    return html`<p id="counter" class="counter ${over ? 'over' : ''}" part="counter">${this.counterText()}</p>`;
+  }
+
+  private counterText(): string {
+    const { remaining } = this;
+    return remaining < 0
+      ? this.t('charactersOver', { count: -remaining })
+      : this.t('charactersLeft', { count: remaining });
+  }
+
+  /** The message under a field: the server's, else our own once the reader has left the field or pressed send. */
+  private visibleError(field: Field): string {
+    const fromServer = this.serverErrors[field];
+    if (fromServer) return fromServer;
+    const key = this.problems[field] as MessageKey | undefined;
+    if (!key || !(this.attempted || this.visited.has(field))) return '';
+    const count = field === 'comment' ? -this.remaining : LIMITS[field];
+    return this.t(key, { count });
+  }
+
+  /** The request as it would be sent now. */
+  private request(): CommentRequest {
+    const { title, comment, name, email } = this.values;
+    return {
+      articleId: this.article.id,
+      articleUrl: this.article.url,
+      title: title.trim(),
+      comment: comment.trim(),
+      name: name.trim(),
+      email: email.trim(),
+    };
+  }
+
+  /** Takes the article from the attributes or the page; a different article starts a fresh comment. */
+  private changeArticle(): void {
+    const defaults = articleDefaults(this.ownerDocument);
+    const previousId = this.article.id;
+    this.article = {
+      id: this.articleId?.trim() || defaults.id,
+      title: this.articleTitle?.trim() || defaults.title,
+      url: this.articleUrl?.trim() || defaults.url,
+    };
+    if (previousId && previousId !== this.article.id) {
+      this.values = { ...this.values, comment: '' };
+      this.titleEdited = false;
+      this.resetFeedback();
+      this.phase = 'editing';
+      this.status = '';
+    }
+    if (!this.titleEdited) this.values = { ...this.values, title: this.article.title };
+  }
+
+  private resetFeedback(): void {
+    this.visited = new Set();
+    this.attempted = false;
+    this.serverErrors = {};
+    this.alert = '';
+  }
+
+  private onInput(event: Event): void {
+    const { name, value } = event.target as HTMLInputElement | HTMLTextAreaElement;
+    const field = name as Field;
+    if (!FIELDS.includes(field)) return;
+    this.values = { ...this.values, [field]: value };
+    if (field === 'title') this.titleEdited = true;
+    if (this.serverErrors[field]) this.serverErrors = { ...this.serverErrors, [field]: undefined };
+    if (field === 'comment') this.scheduleAnnouncement(this.limit - countCharacters(value));
+  }
+
+  /** Screen readers hear the countdown when typing pauses, and at once when it crosses 100 left, 0 left or over. */
+  private scheduleAnnouncement(remaining: number): void {
+    clearTimeout(this.announceTimer);
+    const announce = () => (this.announcement = this.counterText());
+    if (countBand(remaining) !== countBand(this.remaining)) announce();
+    else this.announceTimer = setTimeout(announce, ANNOUNCE_AFTER_PAUSE);
+  }
+
+  private onFocusOut(event: FocusEvent): void {
+    const field = (event.target as HTMLElement).id as Field;
+    if (FIELDS.includes(field) && !this.visited.has(field)) this.visited = new Set(this.visited).add(field);
+  }
+
+  private async onSubmit(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    if (this.phase === 'sending' || !this.endpointUrl) return;
+    this.attempted = true;
+    this.serverErrors = {};
+    const invalid = FIELDS.filter((field) => this.problems[field]);
+    if (invalid.length) {
+      this.alert = this.t('fixProblems', { count: invalid.length });
+      return this.focusFirstProblem();
+    }
+    const request = this.request();
+    if (!this.emit('news-comments-submit', request, true)) return;
+    this.phase = 'sending';
+    this.alert = '';
+    this.status = this.t('sending');
+    this.settle(await sendComment(this.endpointUrl, request, { timeout: this.timeoutMs }));
+  }
+
+  private settle(outcome: Outcome): void {
+    const { t } = this;
+    this.status = '';
+    if (outcome.kind === 'created') {
+      this.phase = 'sent';
+      this.status = t(outcome.answer.status);
+      this.values = { ...this.values, comment: '', title: this.article.title };
+      this.titleEdited = false;
+      this.resetFeedback();
+      this.emit('news-comments-success', outcome.answer);
+    } else if (outcome.kind === 'invalid') {
+      this.phase = 'editing';
+      const errors: Record<string, string> = { ...outcome.errors };
+      this.serverErrors = Object.fromEntries(FIELDS.filter((field) => errors[field]).map((field) => [field, errors[field]]));
+      for (const field of FIELDS) delete errors[field];
+      // Errors on fields the reader cannot change (such as the article id) are shown as one refusal.
+      const others = Object.values(errors).join(' ');
+      this.alert = others
+        ? t('notSent', { reason: t('rejected', { detail: others }) })
+        : t('fixProblems', { count: Object.keys(this.serverErrors).length });
+      if (others) this.phase = 'failed';
+      this.emit('news-comments-error', { reason: 'invalid', status: outcome.status, errors: outcome.errors });
+      void this.focusFirstProblem();
+    } else {
+      this.phase = 'failed';
+      this.alert = t('notSent', { reason: t(outcome.reason, { detail: outcome.detail ?? '' }) });
+      this.emit('news-comments-error', { reason: outcome.reason, status: outcome.status });
+    }
+  }
+
+  private async focusFirstProblem(): Promise<void> {
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }
+
+  private emit<T>(type: keyof HTMLElementEventMap, detail: T, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+}
