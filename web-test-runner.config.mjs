@@ -11,7 +11,8 @@ export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
   hostname: '127.0.0.1',
-  concurrency: 2,
+  // One page at a time: keyboard tests need the page to have focus.
+  concurrency: 1,
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
   middleware: [mockEndpoint],
   browsers: [chromeLauncher({ launchOptions: { args } })],

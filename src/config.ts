@@ -1,15 +1,11 @@
 /**
  * The publisher's configuration, made safe: attribute values checked, and what the page itself says about the
- * article used where an attribute is left out. Bad values are reported once on the console, never thrown.
+ * article used where an attribute is left out. Bad values are reported on the console, never thrown.
  */
 import { LIMITS } from './contract.js';
 
-const warned = new Set<string>();
-
-/** A console warning for the page's developer, once per distinct problem. */
+/** A console warning for the page's developer. Values are checked only when they change, so it never repeats. */
 export function warn(problem: string): void {
-  if (warned.has(problem)) return;
-  warned.add(problem);
   console.warn(`<news-comments>: ${problem}`);
 }
 

@@ -225,8 +225,7 @@ export class NewsComments extends LitElement {
     return html`<p id="counter" class="counter ${over ? 'over' : ''}" part="counter">${this.counterText()}</p>`;
   }
 
-  private counterText(): string {
-    const { remaining } = this;
+  private counterText(remaining = this.remaining): string {
     return remaining < 0
       ? this.t('charactersOver', { count: -remaining })
       : this.t('charactersLeft', { count: remaining });
@@ -294,7 +293,7 @@ export class NewsComments extends LitElement {
   /** Screen readers hear the countdown when typing pauses, and at once when it crosses 100 left, 0 left or over. */
   private scheduleAnnouncement(remaining: number): void {
     clearTimeout(this.announceTimer);
-    const announce = () => (this.announcement = this.counterText());
+    const announce = () => (this.announcement = this.counterText(remaining));
     if (countBand(remaining) !== countBand(this.remaining)) announce();
     else this.announceTimer = setTimeout(announce, ANNOUNCE_AFTER_PAUSE);
   }
