@@ -1,10 +1,17 @@
 import { defineConfig, type Plugin } from 'vite';
 import { validateRequest } from './src/contract.js';
 
-/** Until the reference server runs beside it, the demo posts to this stand-in: it checks and answers, storing nothing. */
+/**
+ * `npm start`: the demo article at /demo/ (the site root redirects there), posting to a stand-in endpoint that checks
+ * each comment with the contract and answers as a moderated server would, storing nothing.
+ */
 const demoEndpoint = (): Plugin => ({
   name: 'news-comments-demo-endpoint',
   configureServer(server) {
+    server.middlewares.use((req, res, next) => {
+      if (req.url !== '/') return next();
+      res.writeHead(302, { Location: '/demo/' }).end();
+    });
     server.middlewares.use('/api/comments', async (req, res) => {
       let text = '';
       for await (const chunk of req) text += chunk;
@@ -22,9 +29,8 @@ const demoEndpoint = (): Plugin => ({
   },
 });
 
-export default defineConfig(({ command }) => ({
-  // `npm start` serves demo/; the classic-script page loads the built IIFE from dist/.
-  publicDir: command === 'serve' ? '../dist' : false,
+export default defineConfig({
+  publicDir: false,
   plugins: [demoEndpoint()],
   server: { host: '127.0.0.1', port: 5173 },
   build: {
@@ -38,4 +44,4 @@ export default defineConfig(({ command }) => ({
       fileName: (format) => (format === 'es' ? 'news-comments.js' : 'news-comments.iife.js'),
     },
   },
-}));
+});

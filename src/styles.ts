@@ -56,6 +56,7 @@ export const styles = css`
   }
   .field {
     display: grid;
+    align-content: start;
     gap: 0.25rem;
     min-width: 0;
   }
