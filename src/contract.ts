@@ -70,6 +70,46 @@ export type CreatedAnswer = z.infer<typeof createdAnswer>;
 export const fieldErrorsAnswer = z.object({ errors: z.record(z.string(), z.string()) });
 export type FieldErrorsAnswer = z.infer<typeof fieldErrorsAnswer>;
 
+// The answers below are used by servers and the JSON Schema; the element reads only `message` and `Retry-After`
+// from them, so they are marked pure and left out of its bundle.
+
+/**
+ * Spam signals the element adds to the request, both optional: `website`, a field hidden from people that only bots
+ * fill in, and `elapsed`, the milliseconds between the form's first render and sending.
+ */
+export const spamSignals = /* @__PURE__ */ z.object({
+  website: z.optional(z.string()),
+  elapsed: z.optional(z.number()),
+});
+
+/** Any other refusal or failure (403, 404, 413, 415, 429, 500…): a code for programs and a sentence for people. */
+export const errorAnswer = /* @__PURE__ */ z.object({ error: z.string(), message: z.string() });
+export type ErrorAnswer = z.infer<typeof errorAnswer>;
+
+/** 429: too many comments from one client; also sent as the `Retry-After` header, in seconds. */
+export const rateLimitedAnswer = /* @__PURE__ */ z.object({
+  error: z.literal('rate_limited'),
+  message: z.string(),
+  retryAfter: z.number(),
+});
+
+/** `GET ?articleId=…`: the published comments of an article, newest first. Emails are never listed. */
+export const publishedComment = /* @__PURE__ */ z.object({
+  id: z.string(),
+  articleId: z.string(),
+  title: z.string(),
+  comment: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+});
+export type PublishedComment = z.infer<typeof publishedComment>;
+export const commentListAnswer = /* @__PURE__ */ z.object({
+  comments: z.array(publishedComment),
+  /** Pass as `before` to get the next, older page; `null` on the last page. */
+  next: z.nullable(z.string()),
+});
+export type CommentListAnswer = z.infer<typeof commentListAnswer>;
+
 /**
  * Checks a request as the element and the server both do. Returns the first problem of each field as a message key;
  * an empty object means the request is valid.

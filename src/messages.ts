@@ -51,6 +51,8 @@ export const en = {
     other: 'Please keep the email address to {count} characters.',
   },
   emailInvalid: 'Please enter an email address like name@example.com.',
+  invalidCharacters: 'Please remove the invisible control characters from this text.',
+  articleInvalid: 'This article cannot take comments.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;

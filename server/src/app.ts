@@ -1,0 +1,213 @@
+/**
+ * The routes of the reference server, on web-standard Request/Response (Hono), so the same handler can run on an
+ * edge runtime with another `CommentStore`. Every answer is one of the contract's bodies; never a stack trace.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { html } from 'hono/html';
+import { timingSafeEqual } from 'node:crypto';
+import {
+  FIELDS,
+  LIMITS,
+  countCharacters,
+  spamSignals,
+  validateRequest,
+  type CommentRequest,
+  type ErrorAnswer,
+  type Field,
+} from '../../src/contract.js';
+import { translator, type MessageKey } from '../../src/messages.js';
+import { rateLimiter } from './rate-limit.js';
+import type { Settings } from './settings.js';
+import type { CommentStore } from './store.js';
+
+const t = translator('en');
+
+/** Who is sending, for the rate limit: the socket's address, or the proxy's word for it when trusted. */
+export type ClientAddress = (c: Context) => string;
+
+const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500, error: string, message: string) =>
+  c.json<ErrorAnswer>({ error, message }, status);
+
+// Line breaks and tabs are text; every other control character, and half of a surrogate pair, is not.
+const FORBIDDEN_CHARACTERS = /[\0-\x08\v\f\x0e-\x1f\x7f]/;
+const isCleanText = (value: string) => value.isWellFormed() && !FORBIDDEN_CHARACTERS.test(value);
+const normalise = (value: string) => value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+
+/** The request as it will be stored (normalised), or the errors to show, by field. */
+function checkRequest(body: unknown, maxComment: number): { request: CommentRequest } | { errors: Record<string, string> } {
+  const raw = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const request: Record<string, unknown> = {};
+  const errors: Record<string, string> = {};
+  for (const key of ['articleId', 'articleUrl', ...FIELDS]) {
+    const value = raw[key];
+    if (typeof value === 'string' && !isCleanText(value)) errors[key] = t('invalidCharacters');
+    request[key] = typeof value === 'string' ? normalise(value) : value;
+  }
+  for (const [key, problem] of Object.entries(validateRequest(request, maxComment))) {
+    const field = key as Field | 'articleId' | 'articleUrl';
+    if (field === 'articleId' || field === 'articleUrl') errors[field] ??= t('articleInvalid');
+    else {
+      const count = field === 'comment' ? countCharacters(String(request.comment)) - maxComment : LIMITS[field];
+      errors[field] ??= t(problem as MessageKey, { count });
+    }
+  }
+  return Object.keys(errors).length ? { errors } : { request: request as CommentRequest };
+}
+
+const safeEqual = (given: string, expected: string) => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
+
+/** The admin token from `Authorization: Bearer …` or Basic auth (any user name, the token as password). */
+function presentedToken(c: Context): string | undefined {
+  const header = c.req.header('authorization') ?? '';
+  const [scheme, value = ''] = header.split(' ', 2);
+  if (/^bearer$/i.test(scheme)) return value;
+  if (/^basic$/i.test(scheme)) return Buffer.from(value, 'base64').toString().split(':').slice(1).join(':');
+  return undefined;
+}
+
+export function createApp(settings: Settings, store: CommentStore, clientAddress: ClientAddress): Hono {
+  const app = new Hono();
+  const limiter = rateLimiter(settings.rateLimitCount, settings.rateLimitWindowSeconds);
+  const allowed = new Set(settings.allowedOrigins);
+
+  app.onError((error, c) => {
+    console.error(error);
+    return fail(c, 500, 'internal', 'The comment service had a problem. Please try again.');
+  });
+  app.notFound((c) => fail(c, 404, 'not_found', 'There is nothing here.'));
+
+  app.use(
+    '/api/*',
+    cors({
+      origin: (origin) => (allowed.has(origin) ? origin : null),
+      allowMethods: ['GET', 'POST'],
+      allowHeaders: ['Content-Type', 'Idempotency-Key'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+
+  app.post(
+    '/api/comments',
+    async (c, next) => {
+      // A browser on a page we do not know never gets to post, even where CORS would not stop it.
+      const origin = c.req.header('origin');
+      if (origin && !allowed.has(origin)) {
+        return fail(c, 403, 'origin_not_allowed', 'Comments cannot be posted from this site.');
+      }
+      if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+        return fail(c, 415, 'unsupported_media_type', 'Send the comment as application/json.');
+      }
+      const retryAfter = limiter.take(clientAddress(c));
+      if (retryAfter) {
+        c.header('Retry-After', String(retryAfter));
+        return c.json({ error: 'rate_limited', message: t('busy'), retryAfter }, 429);
+      }
+      await next();
+    },
+    bodyLimit({
+      maxSize: settings.maxBodyBytes,
+      onError: (c) => fail(c, 413, 'too_large', 'The comment is too large to send.'),
+    }),
+    async (c) => {
+      let body: unknown;
+      try {
+        body = await c.req.json();
+      } catch {
+        return fail(c, 400, 'invalid_json', 'The request body is not valid JSON.');
+      }
+      const checked = checkRequest(body, settings.maxCommentLength);
+      if ('errors' in checked) return c.json({ errors: checked.errors }, 400);
+      const { request } = checked;
+      const status = settings.moderation ? 'pending' : 'published';
+      // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing.
+      const signals = spamSignals.safeParse(body);
+      const { website, elapsed } = signals.success ? signals.data : { website: undefined, elapsed: undefined };
+      if (website || (elapsed !== undefined && elapsed < settings.minFillSeconds * 1000)) {
+        return c.json({ id: crypto.randomUUID(), status: 'pending' }, 201);
+      }
+      const key = c.req.header('idempotency-key')?.trim();
+      if (key !== undefined && (key.length === 0 || key.length > 200 || !isCleanText(key))) {
+        return fail(c, 400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 characters.');
+      }
+      const { repeated, ...answer } = store.create(request, status, key);
+      if (repeated) c.header('Idempotent-Replayed', 'true');
+      return c.json(answer, 201);
+    },
+  );
+
+  app.get('/api/comments', (c) => {
+    const articleId = c.req.query('articleId');
+    if (!articleId) return fail(c, 400, 'article_required', 'Name the article: ?articleId=…');
+    const limit = Math.min(Math.max(Number(c.req.query('limit')) || 20, 1), 100);
+    return c.json(store.published(articleId, limit, c.req.query('before')));
+  });
+
+  app.get('/admin', (c) => c.redirect('/admin/', 301));
+  // Moderation: plain HTML behind the admin token, closed while no token is set.
+  app.use('/admin/*', async (c, next) => {
+    if (!settings.adminToken) return fail(c, 404, 'moderation_closed', 'Moderation is closed: set ADMIN_TOKEN.');
+    const token = presentedToken(c);
+    if (!token || !safeEqual(token, settings.adminToken)) {
+      c.header('WWW-Authenticate', 'Basic realm="news-comments moderation", charset="UTF-8"');
+      return fail(c, 401, 'unauthorized', 'The admin token is required.');
+    }
+    // Browsers resend Basic credentials on their own, so a form posted from another site must not count.
+    const origin = c.req.header('origin');
+    if (c.req.method === 'POST' && origin && new URL(origin).host !== c.req.header('host')) {
+      return fail(c, 403, 'origin_not_allowed', 'Moderate from this server’s own pages.');
+    }
+    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+    await next();
+  });
+
+  app.get('/admin/', (c) => {
+    const pending = store.pending();
+    return c.html(html`<!doctype html>
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>Moderation: ${pending.length} waiting</title>
+          <style>
+            body { font: 16px/1.5 system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; }
+            article { border: 1px solid #999; border-radius: 6px; padding: 0.5rem 1rem; margin: 1rem 0; }
+            p { white-space: pre-wrap; overflow-wrap: anywhere; }
+            form { display: inline; }
+            button { font: inherit; padding: 0.25rem 1rem; margin-right: 0.5rem; }
+          </style>
+        </head>
+        <body>
+          <h1>Comments waiting for moderation: ${pending.length}</h1>
+          ${pending.length ? '' : html`<p>Nothing is waiting.</p>`}
+          ${pending.map(
+            (comment) => html`<article>
+              <h2>${comment.title}</h2>
+              <p>${comment.comment}</p>
+              <small>${comment.name} &lt;${comment.email}&gt; on ${comment.articleId}, ${comment.createdAt}</small>
+              <div>
+                <form method="post" action="/admin/comments/${comment.id}/approve">
+                  <button>Approve</button>
+                </form>
+                <form method="post" action="/admin/comments/${comment.id}/reject"><button>Reject</button></form>
+              </div>
+            </article>`,
+          )}
+        </body>
+      </html>`);
+  });
+
+  app.post('/admin/comments/:id/:decision{approve|reject}', (c) => {
+    const found = store.moderate(c.req.param('id'), c.req.param('decision') === 'approve' ? 'published' : 'rejected');
+    if (!found) return fail(c, 404, 'not_found', 'There is no such comment.');
+    return c.redirect('/admin/', 303);
+  });
+
+  return app;
+}

@@ -1,0 +1,15 @@
+/** `npm run serve`: the reference comments server, configured by environment variables (see README). */
+import { startServer } from './server.js';
+import { settingsFromEnvironment } from './settings.js';
+
+const settings = settingsFromEnvironment();
+const server = await startServer(settings);
+console.log(`news-comments server: ${server.url}/api/comments (data in ${settings.dataDir}/comments.db)`);
+console.log(
+  settings.adminToken
+    ? `moderation: ${server.url}/admin/ (any user name, ADMIN_TOKEN as password)`
+    : 'moderation: closed (set ADMIN_TOKEN to open it)',
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void server.close().then(() => process.exit(0)));
+}

@@ -1,0 +1,35 @@
+/** Starts the reference server on Node: the app, its SQLite store, and a clean stop. */
+import { serve } from '@hono/node-server';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import type { Settings } from './settings.js';
+import { sqliteStore } from './store.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export function startServer(settings: Settings): Promise<RunningServer> {
+  const store = sqliteStore(settings.dataDir);
+  const app = createApp(settings, store, (c) => {
+    const forwarded = settings.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    return forwarded || getConnInfo(c).remote.address || 'unknown';
+  });
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info: AddressInfo) => {
+      resolve({
+        url: `http://${settings.host}:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => {
+              store.close();
+              done();
+            });
+            (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+          }),
+      });
+    });
+  });
+}

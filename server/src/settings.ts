@@ -1,0 +1,51 @@
+/** The server's settings, each from an environment variable with a default. README lists them all. */
+export interface Settings {
+  port: number;
+  host: string;
+  /** Folder of the SQLite file; created when missing. */
+  dataDir: string;
+  /** `true`: new comments wait for a moderator (`pending`); `false`: they are `published` at once. */
+  moderation: boolean;
+  /** Origins allowed to post from a browser. */
+  allowedOrigins: string[];
+  /** Password of the moderation view; the view is closed while it is unset. */
+  adminToken?: string;
+  /** At most `rateLimitCount` comments per client in `rateLimitWindowSeconds`. */
+  rateLimitCount: number;
+  rateLimitWindowSeconds: number;
+  /** Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it). */
+  trustProxy: boolean;
+  /** Longest comment in characters; should equal the element's `max-length`. */
+  maxCommentLength: number;
+  /** Largest request body in bytes. */
+  maxBodyBytes: number;
+  /** A form sent sooner than this after it appeared is taken for a bot's. */
+  minFillSeconds: number;
+}
+
+const number = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a number ≥ 0, not ${JSON.stringify(value)}`);
+  return parsed;
+};
+
+export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
+  return {
+    port: number(env.PORT, 8787, 'PORT'),
+    host: env.HOST || '127.0.0.1',
+    dataDir: env.DATA_DIR || 'data',
+    moderation: (env.MODERATION || 'on').toLowerCase() !== 'off',
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? 'http://127.0.0.1:5173,http://localhost:5173')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    adminToken: env.ADMIN_TOKEN || undefined,
+    rateLimitCount: number(env.RATE_LIMIT_COUNT, 5, 'RATE_LIMIT_COUNT'),
+    rateLimitWindowSeconds: number(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
+    trustProxy: env.TRUST_PROXY === 'on',
+    maxCommentLength: number(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH'),
+    maxBodyBytes: number(env.MAX_BODY_BYTES, 100_000, 'MAX_BODY_BYTES'),
+    minFillSeconds: number(env.MIN_FILL_SECONDS, 3, 'MIN_FILL_SECONDS'),
+  };
+}

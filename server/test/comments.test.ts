@@ -1,0 +1,119 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createdAnswer, errorAnswer, fieldErrorsAnswer } from '../../src/contract.js';
+import { post, published, testServer, validComment, type TestServer } from './support.js';
+
+describe('posting a comment', () => {
+  let server: TestServer;
+  before(async () => (server = await testServer()));
+  after(() => server.destroy());
+
+  it('answers 201 with an id and "pending" while moderation is on', async () => {
+    const response = await post(server, validComment());
+    assert.equal(response.status, 201);
+    const answer = createdAnswer.parse(await response.json());
+    assert.equal(answer.status, 'pending');
+    assert.deepEqual((await published(server)).comments, []);
+  });
+
+  it('answers 400 with a message per field, in plain words', async () => {
+    const response = await post(server, validComment({ title: ' ', email: 'asha@', name: 'n'.repeat(101) }));
+    assert.equal(response.status, 400);
+    const { errors } = fieldErrorsAnswer.parse(await response.json());
+    assert.deepEqual(errors, {
+      title: 'Please give your comment a title.',
+      email: 'Please enter an email address like name@example.com.',
+      name: 'Please keep your name to 100 characters.',
+    });
+  });
+
+  it('counts the comment in characters as readers see them', async () => {
+    const fits = await post(server, validComment({ comment: '👍🏽'.repeat(2000) }));
+    assert.equal(fits.status, 201);
+    const over = await post(server, validComment({ comment: 'क्षि'.repeat(2003) }));
+    assert.deepEqual(await over.json(), { errors: { comment: 'Your comment is 3 characters too long.' } });
+  });
+
+  it('answers 400 to a body that is not JSON, or not an object', async () => {
+    const broken = await post(server, '{"title": ');
+    assert.equal(broken.status, 400);
+    assert.equal(errorAnswer.parse(await broken.json()).error, 'invalid_json');
+    const array = await post(server, '[]');
+    assert.equal(array.status, 400);
+    assert.ok(fieldErrorsAnswer.parse(await array.json()).errors.comment);
+  });
+
+  it('answers 415 to a body that is not application/json', async () => {
+    const response = await fetch(`${server.url}/api/comments`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: JSON.stringify(validComment()),
+    });
+    assert.equal(response.status, 415);
+    assert.equal(errorAnswer.parse(await response.json()).error, 'unsupported_media_type');
+  });
+
+  it('answers 413 to a body over the size limit', async () => {
+    const response = await post(server, validComment({ comment: 'x'.repeat(200_000) }));
+    assert.equal(response.status, 413);
+    assert.equal(errorAnswer.parse(await response.json()).error, 'too_large');
+  });
+
+  it('answers 404 with JSON for unknown paths', async () => {
+    const response = await fetch(`${server.url}/nothing`);
+    assert.equal(response.status, 404);
+    assert.equal(errorAnswer.parse(await response.json()).error, 'not_found');
+  });
+});
+
+describe('text as the server stores it', () => {
+  let server: TestServer;
+  before(async () => (server = await testServer({ moderation: false })));
+  after(() => server.destroy());
+
+  it('normalises to NFC and turns CRLF into LF', async () => {
+    await post(server, validComment({ articleId: 'normalise', comment: 'Cafe\u0301\r\nsecond line\rthird' }));
+    const [stored] = (await published(server, 'normalise')).comments;
+    assert.equal(stored.comment, 'Caf\u00e9\nsecond line\nthird');
+  });
+
+  it('keeps markup as text, exactly as written', async () => {
+    const comment = '<script>alert(1)</script> <a href="javascript:alert(1)">x</a>';
+    await post(server, validComment({ articleId: 'markup', comment }));
+    assert.equal((await published(server, 'markup')).comments[0].comment, comment);
+  });
+
+  it('rejects control characters and broken surrogates with field errors', async () => {
+    const response = await post(server, '{"articleId":"x","articleUrl":"","title":"Bell\\u0007","comment":"half \\ud800 pair","name":"Asha","email":"a@example.com"}');
+    assert.equal(response.status, 400);
+    const { errors } = fieldErrorsAnswer.parse(await response.json());
+    assert.match(errors.title, /control characters/);
+    assert.match(errors.comment, /control characters/);
+  });
+});
+
+describe('reading the published comments of an article', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await testServer({ moderation: false });
+    for (let i = 1; i <= 5; i++) await post(server, validComment({ articleId: 'paged', comment: `Comment ${i}` }));
+    await post(server, validComment({ articleId: 'other', comment: 'Elsewhere' }));
+  });
+  after(() => server.destroy());
+
+  it('lists them newest first, a page at a time, without emails', async () => {
+    const first = await published(server, 'paged', '&limit=2');
+    assert.deepEqual(first.comments.map((c) => c.comment), ['Comment 5', 'Comment 4']);
+    assert.equal(first.comments[0].email, undefined);
+    const second = await published(server, 'paged', `&limit=2&before=${first.next}`);
+    assert.deepEqual(second.comments.map((c) => c.comment), ['Comment 3', 'Comment 2']);
+    const last = await published(server, 'paged', `&limit=2&before=${second.next}`);
+    assert.deepEqual(last.comments.map((c) => c.comment), ['Comment 1']);
+    assert.equal(last.next, null);
+  });
+
+  it('answers 400 without an article id', async () => {
+    const response = await fetch(`${server.url}/api/comments`);
+    assert.equal(response.status, 400);
+  });
+});

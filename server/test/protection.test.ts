@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DEMO_ORIGIN, post, published, testServer, validComment, type TestServer } from './support.js';
+
+describe('when one client sends too fast', () => {
+  let server: TestServer;
+  before(async () => (server = await testServer({ rateLimitCount: 3, rateLimitWindowSeconds: 60 })));
+  after(() => server.destroy());
+
+  it('answers 429 with Retry-After once the limit is reached', async () => {
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await post(server, validComment())).status);
+    assert.deepEqual(statuses, [201, 201, 201]);
+    const refused = await post(server, validComment());
+    assert.equal(refused.status, 429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    assert.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After: ${retryAfter}`);
+    const body = await refused.json();
+    assert.equal(body.error, 'rate_limited');
+    assert.equal(body.retryAfter, retryAfter);
+  });
+});
+
+describe('when a browser posts from another site', () => {
+  let server: TestServer;
+  before(async () => (server = await testServer()));
+  after(() => server.destroy());
+
+  it('allows the demo origin by default, in the preflight and the answer', async () => {
+    const preflight = await fetch(`${server.url}/api/comments`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: DEMO_ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type,idempotency-key',
+      },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), DEMO_ORIGIN);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /idempotency-key/i);
+    const response = await post(server, validComment(), { Origin: DEMO_ORIGIN });
+    assert.equal(response.status, 201);
+    assert.equal(response.headers.get('access-control-allow-origin'), DEMO_ORIGIN);
+  });
+
+  it('denies an origin not on the allow-list, and stores nothing', async () => {
+    const evil = 'https://evil.example';
+    const preflight = await fetch(`${server.url}/api/comments`, {
+      method: 'OPTIONS',
+      headers: { Origin: evil, 'Access-Control-Request-Method': 'POST' },
+    });
+    assert.equal(preflight.headers.get('access-control-allow-origin'), null);
+    const response = await post(server, validComment({ articleId: 'evil' }), { Origin: evil });
+    assert.equal(response.status, 403);
+    assert.equal((await response.json()).error, 'origin_not_allowed');
+  });
+});
+
+describe('when a bot fills the form', () => {
+  let server: TestServer;
+  before(async () => (server = await testServer({ moderation: false, minFillSeconds: 3 })));
+  after(() => server.destroy());
+
+  it('quietly drops a comment with the hidden field filled in', async () => {
+    const response = await post(server, validComment({ articleId: 'bots', website: 'https://spam.example', elapsed: 60_000 }));
+    assert.equal(response.status, 201);
+    assert.equal((await response.json()).status, 'pending');
+    assert.deepEqual((await published(server, 'bots')).comments, []);
+  });
+
+  it('quietly drops a form sent faster than a person could', async () => {
+    const response = await post(server, validComment({ articleId: 'bots', elapsed: 400 }));
+    assert.equal(response.status, 201);
+    assert.deepEqual((await published(server, 'bots')).comments, []);
+  });
+
+  it('keeps a person’s comment', async () => {
+    const response = await post(server, validComment({ articleId: 'people', website: '', elapsed: 45_000 }));
+    assert.equal((await response.json()).status, 'published');
+    assert.equal((await published(server, 'people')).comments.length, 1);
+  });
+});
