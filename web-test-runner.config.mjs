@@ -1,11 +1,52 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { register } from 'tsx/esm/api';
 import { mockEndpoint } from './test/support/mock-endpoint.mjs';
+
+// Lets this config start the reference server, which is TypeScript.
+register();
 
 // Chrome or Chromium is found by chrome-launcher: CHROME_PATH if set, else the usual install locations.
 const args = ['--headless=new', '--disable-gpu', '--disable-background-networking', '--disable-component-update'];
 // Chromium's sandbox cannot start as root (CI and containers).
 if (process.getuid?.() === 0) args.push('--no-sandbox');
+
+/**
+ * The real reference server, on a free port with a throwaway database, for the end-to-end tests. Its URL is at
+ * `/e2e/server`; it allows the test pages' origin, so the element posts across origins as on a publisher's site.
+ */
+function referenceServer() {
+  let running;
+  let dataDir;
+  return {
+    name: 'reference-server',
+    async serverStart({ server }) {
+      const { startServer } = await import('./server/src/server.ts');
+      const { settingsFromEnvironment } = await import('./server/src/settings.ts');
+      const { port } = server.address();
+      dataDir = mkdtempSync(join(tmpdir(), 'news-comments-e2e-'));
+      running = await startServer({
+        ...settingsFromEnvironment({}),
+        port: 0,
+        dataDir,
+        moderation: false,
+        minFillSeconds: 0,
+        rateLimitCount: 1000,
+        allowedOrigins: [`http://127.0.0.1:${port}`],
+      });
+    },
+    async serverStop() {
+      await running?.close();
+      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    },
+    serve(context) {
+      if (context.path === '/e2e/server') return { body: JSON.stringify({ url: running.url }), type: 'json' };
+    },
+  };
+}
 
 export default {
   files: ['test/**/*.test.ts'],
@@ -13,7 +54,7 @@ export default {
   hostname: '127.0.0.1',
   // One page at a time: keyboard tests need the page to have focus.
   concurrency: 1,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' })],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), referenceServer()],
   middleware: [mockEndpoint],
   browsers: [chromeLauncher({ launchOptions: { args } })],
   testFramework: { config: { timeout: 10000 } },

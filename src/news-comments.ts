@@ -11,7 +11,7 @@ import {
   type Field,
 } from './contract.js';
 import { translator, type MessageKey } from './messages.js';
-import { sendComment, type FailureReason, type Outcome } from './send.js';
+import { sendComment, type CommentPayload, type FailureReason, type Outcome } from './send.js';
 import { styles } from './styles.js';
 
 /** `detail` of `news-comments-error`: why the comment was not accepted. */
@@ -25,7 +25,7 @@ export interface NewsCommentsErrorDetail {
 
 declare global {
   interface HTMLElementEventMap {
-    'news-comments-submit': CustomEvent<CommentRequest>;
+    'news-comments-submit': CustomEvent<CommentPayload>;
     'news-comments-success': CustomEvent<CreatedAnswer>;
     'news-comments-error': CustomEvent<NewsCommentsErrorDetail>;
   }
@@ -129,6 +129,12 @@ export class NewsComments extends LitElement {
   private remaining: number = LIMITS.comment;
   private problems: Partial<Record<string, string>> = {};
   private announceTimer?: ReturnType<typeof setTimeout>;
+  /** When the form first appeared: servers take a form sent within seconds for a bot's. */
+  private shownAt = 0;
+
+  protected override firstUpdated(): void {
+    this.shownAt = performance.now();
+  }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -163,6 +169,9 @@ export class NewsComments extends LitElement {
       >
         ${this.renderField('title')} ${this.renderField('comment')}
         <div class="people">${this.renderField('name')} ${this.renderField('email')}</div>
+        <div class="trap" aria-hidden="true">
+          <label>Website <input name="website" tabindex="-1" autocomplete="off" /></label>
+        </div>
         <div class="disclaimer" part="disclaimer">
           <slot name="disclaimer">
             <p><strong>${t('disclaimerHeading')}</strong> ${t('disclaimer', { site: this.siteName?.trim() || t('thisSite') })}</p>
@@ -313,7 +322,12 @@ export class NewsComments extends LitElement {
       this.alert = this.t('fixProblems', { count: invalid.length });
       return this.focusFirstProblem();
     }
-    const request = this.request();
+    const website = this.renderRoot.querySelector<HTMLInputElement>('[name="website"]')?.value;
+    const request = {
+      ...this.request(),
+      elapsed: Math.round(performance.now() - this.shownAt),
+      ...(website ? { website } : {}),
+    };
     if (!this.emit('news-comments-submit', request, true)) return;
     this.phase = 'sending';
     this.alert = '';

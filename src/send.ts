@@ -4,6 +4,9 @@
  */
 import { createdAnswer, fieldErrorsAnswer, type CommentRequest, type CreatedAnswer } from './contract.js';
 
+/** The request body: the contract's request plus the optional spam signals. */
+export type CommentPayload = CommentRequest & { elapsed?: number; website?: string };
+
 /** Why a comment was not sent; each has its own message for the reader. */
 export type FailureReason = 'offline' | 'unreachable' | 'timeout' | 'busy' | 'serverError' | 'unreadable' | 'rejected';
 
@@ -25,7 +28,7 @@ const readJson = async (response: Response): Promise<unknown> => {
   }
 };
 
-export async function sendComment(endpoint: string, request: CommentRequest, options: SendOptions): Promise<Outcome> {
+export async function sendComment(endpoint: string, request: CommentPayload, options: SendOptions): Promise<Outcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeout);
   try {

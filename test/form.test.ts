@@ -21,14 +21,23 @@ describe('when a reader opens an article', () => {
 
   it('shows "Leave a Comment" with visible labels in the order of the original box', () => {
     expect(shadow(element).querySelector('h2')!.textContent).to.equal('Leave a Comment');
-    const labels = [...shadow(element).querySelectorAll('label')].map((label) => label.textContent!.trim());
-    expect(labels).to.deep.equal(['Title', 'Comment', 'Name', 'Email']);
-    for (const label of shadow(element).querySelectorAll('label')) {
+    const visibleLabels = [...shadow(element).querySelectorAll('label')].filter((label) => !label.closest('[aria-hidden]'));
+    expect(visibleLabels.map((label) => label.textContent!.trim())).to.deep.equal(['Title', 'Comment', 'Name', 'Email']);
+    for (const label of visibleLabels) {
       expect(shadow(element).getElementById(label.htmlFor), label.htmlFor).to.exist;
     }
     const order = [...shadow(element).querySelectorAll('input:not([tabindex="-1"]), textarea, [part="counter"], [part="disclaimer"], button')]
       .map((node) => node.id || node.getAttribute('part'));
     expect(order).to.deep.equal(['title', 'comment', 'counter', 'name', 'email', 'disclaimer', 'button']);
+  });
+
+  it('hides the spam trap from people, keyboards and screen readers', () => {
+    const trap = shadow(element).querySelector<HTMLInputElement>('[name="website"]')!;
+    expect(trap.closest('[aria-hidden="true"]')).to.exist;
+    expect(trap.tabIndex).to.equal(-1);
+    // Clipped to nothing by its container: on screen it takes no pixel.
+    const box = trap.closest('[aria-hidden="true"]')!.getBoundingClientRect();
+    expect(box.width * box.height).to.be.at.most(1);
   });
 
   it('prefills the title with the article title, and lets the reader change it', () => {

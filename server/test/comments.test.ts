@@ -117,3 +117,30 @@ describe('reading the published comments of an article', () => {
     assert.equal(response.status, 400);
   });
 });
+
+describe('when the store fails', () => {
+  it('answers 500 with the contract’s error body and no stack trace', async () => {
+    const { createApp } = await import('../src/app.js');
+    const { settingsFromEnvironment } = await import('../src/settings.js');
+    const broken = () => {
+      throw new Error('disk on fire at /var/secret/comments.db');
+    };
+    const store = { create: broken, published: broken, pending: broken, moderate: broken, close() {} };
+    const app = createApp(settingsFromEnvironment({}), store, () => 'client');
+    const originalError = console.error;
+    console.error = () => {};
+    try {
+      const response = await app.request('/api/comments', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(validComment({ elapsed: 60_000 })),
+      });
+      assert.equal(response.status, 500);
+      const text = await response.text();
+      assert.equal(errorAnswer.parse(JSON.parse(text)).error, 'internal');
+      assert.doesNotMatch(text, /secret|at |Error/);
+    } finally {
+      console.error = originalError;
+    }
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Writes dist/contract.schema.json: the JSON Schema (draft 2020-12) of the request and of every answer, for backends
+ * written in other languages. Generated from the zod schemas in src/contract.ts, so it cannot drift from them.
+ * Lengths are in characters as `countCharacters` counts them (grapheme clusters), which JSON Schema's `maxLength`
+ * (code points) cannot say; they are given as `x-maxCharacters` and in the descriptions.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as z from 'zod/mini';
+import {
+  LIMITS,
+  commentListAnswer,
+  commentRequest,
+  createdAnswer,
+  errorAnswer,
+  fieldErrorsAnswer,
+  rateLimitedAnswer,
+  spamSignals,
+} from '../src/contract.js';
+
+type JsonSchema = { properties?: Record<string, Record<string, unknown>>; [key: string]: unknown };
+
+const schema = (value: z.ZodMiniType, description: string): JsonSchema => ({
+  ...(z.toJSONSchema(value, { unrepresentable: 'any', io: 'input' }) as JsonSchema),
+  description,
+});
+
+const request = schema(
+  z.object({ ...commentRequest().shape, ...spamSignals.shape }),
+  'POST body, Content-Type: application/json. Every text field is required and must not be blank.',
+);
+const limits: Record<string, number> = { ...LIMITS };
+for (const [field, property] of Object.entries(request.properties ?? {})) {
+  if (field in limits) {
+    property['x-maxCharacters'] = limits[field];
+    property.description = `At most ${limits[field]} characters (Unicode extended grapheme clusters)${
+      field === 'comment' ? "; the element's max-length, 2000 by default" : ''
+    }.`;
+  }
+}
+request.properties!.email.format = 'email';
+request.properties!.website.description = 'Hidden from people; a request that fills it is taken for spam.';
+request.properties!.elapsed.description = 'Milliseconds between the form appearing and sending; too fast is spam.';
+
+const document = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  title: 'news-comments backend contract',
+  $defs: {
+    CommentRequest: request,
+    Created: schema(createdAnswer, '201 (any 2xx): stored. "pending" waits for a moderator.'),
+    FieldErrors: schema(fieldErrorsAnswer, '400 (any 4xx): a message per field, in words for the reader.'),
+    RateLimited: schema(rateLimitedAnswer, '429, with a Retry-After header in seconds.'),
+    Error: schema(errorAnswer, 'Any other refusal or failure: 403, 404, 413, 415, 500.'),
+    CommentList: schema(commentListAnswer, 'GET ?articleId=…&limit=…&before=…: published comments, newest first.'),
+  },
+};
+
+mkdirSync('dist', { recursive: true });
+writeFileSync('dist/contract.schema.json', `${JSON.stringify(document, null, 2)}\n`);
+console.log('wrote dist/contract.schema.json');
