@@ -48,13 +48,32 @@ function referenceServer() {
   };
 }
 
+/**
+ * `executeServerCommand('go-offline', { milliseconds })`: takes the test page off the network for a while, as a
+ * tunnel would. It answers first and goes offline after: an offline page could not hear the answer.
+ */
+function offlineCommand() {
+  return {
+    name: 'go-offline',
+    async executeCommand({ command, payload, session }) {
+      if (command !== 'go-offline') return undefined;
+      const page = session.browser.getPage(session.id);
+      setTimeout(async () => {
+        await page.setOfflineMode(true);
+        setTimeout(() => page.setOfflineMode(false), payload.milliseconds);
+      }, 50);
+      return true;
+    },
+  };
+}
+
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
   hostname: '127.0.0.1',
   // One page at a time: keyboard tests need the page to have focus.
   concurrency: 1,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), referenceServer()],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), referenceServer(), offlineCommand()],
   middleware: [mockEndpoint],
   browsers: [chromeLauncher({ launchOptions: { args } })],
   testFramework: { config: { timeout: 10000 } },

@@ -47,6 +47,15 @@ export function resolveTimeout(timeout: unknown, fallback: number): number {
   return fallback;
 }
 
+const CREDENTIALS: RequestCredentials[] = ['same-origin', 'include', 'omit'];
+
+/** How cookies go with the request; anything unknown falls back to `same-origin` (never to other origins). */
+export function resolveCredentials(credentials: unknown): RequestCredentials {
+  if (CREDENTIALS.includes(credentials as RequestCredentials)) return credentials as RequestCredentials;
+  warn(`"credentials" must be one of ${CREDENTIALS.join(', ')}; ${JSON.stringify(String(credentials))} is not. Using same-origin.`);
+  return 'same-origin';
+}
+
 const canonicalLink = (doc: Document) =>
   doc.querySelector<HTMLLinkElement>('link[rel~="canonical" i][href]')?.href || undefined;
 

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { articleDefaults, resolveEndpoint, resolveMaxLength, resolveTimeout } from './config.js';
+import { articleDefaults, resolveCredentials, resolveEndpoint, resolveMaxLength, resolveTimeout } from './config.js';
 import {
   FIELDS,
   LIMITS,
@@ -10,8 +10,9 @@ import {
   type CreatedAnswer,
   type Field,
 } from './contract.js';
+import { loadDraft, loadReader, pruneDrafts, removeDraft, saveDraft, saveReader } from './draft.js';
 import { translator, type MessageKey } from './messages.js';
-import { sendComment, type CommentPayload, type FailureReason, type Outcome } from './send.js';
+import { newIdempotencyKey, sendComment, type CommentPayload, type FailureReason, type Outcome } from './send.js';
 import { styles } from './styles.js';
 
 /** `detail` of `news-comments-error`: why the comment was not accepted. */
@@ -38,6 +39,8 @@ const DEFAULT_TIMEOUT = 15_000;
 // The countdown is announced when typing pauses this long, and at once when it crosses a threshold.
 const ANNOUNCE_AFTER_PAUSE = 1_000;
 const LOW_REMAINING = 100;
+// Drafts are written at most this often while the reader types, and at once when the page is hidden.
+const SAVE_EVERY = 400;
 
 const autocomplete: Record<Field, string> = { title: 'off', comment: 'off', name: 'name', email: 'email' };
 const countBand = (remaining: number) =>
@@ -106,6 +109,12 @@ export class NewsComments extends LitElement {
   /** Milliseconds to wait for the server before telling the reader the comment was not sent. Default 15000. */
   @property({ type: Number }) timeout: number = DEFAULT_TIMEOUT;
 
+  /** Cookies with the request: `same-origin` (default), `include` (to another origin too), or `omit`. */
+  @property() credentials: RequestCredentials = 'same-origin';
+
+  /** `off`: do not remember the reader's name and email across articles on this device. Default `on`. */
+  @property({ attribute: 'remember-reader' }) rememberReader: 'on' | 'off' = 'on';
+
   /** `auto` (default) follows the reader's system; `light` or `dark` pins one. */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
 
@@ -119,11 +128,14 @@ export class NewsComments extends LitElement {
   @state() private status = '';
   @state() private alert = '';
   @state() private announcement = '';
+  /** The form holds a draft restored from this device. */
+  @state() private restored = false;
 
   private t = translator();
   private endpointUrl?: string;
   private limit: number = LIMITS.comment;
   private timeoutMs = DEFAULT_TIMEOUT;
+  private credentialsMode: RequestCredentials = 'same-origin';
   private article = { id: '', title: '', url: '' };
   private titleEdited = false;
   private remaining: number = LIMITS.comment;
@@ -131,14 +143,28 @@ export class NewsComments extends LitElement {
   private announceTimer?: ReturnType<typeof setTimeout>;
   /** When the form first appeared: servers take a form sent within seconds for a bot's. */
   private shownAt = 0;
+  private saveTimer?: ReturnType<typeof setTimeout>;
+  /** The key of the last attempt to send, and the request it was for: a retry of the same request reuses it. */
+  private idempotency?: { key: string; keyFor: string };
+  /** Stops the request under way. */
+  private sending?: AbortController;
 
-  protected override firstUpdated(): void {
-    this.shownAt = performance.now();
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.saveIfHidden);
+    addEventListener('pagehide', this.saveIfHidden);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.announceTimer);
+    this.saveIfPending();
+    document.removeEventListener('visibilitychange', this.saveIfHidden);
+    removeEventListener('pagehide', this.saveIfHidden);
+  }
+
+  protected override firstUpdated(): void {
+    this.shownAt = performance.now();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -146,6 +172,7 @@ export class NewsComments extends LitElement {
     if (first || changed.has('endpoint')) this.endpointUrl = resolveEndpoint(this.endpoint);
     if (first || changed.has('maxLength')) this.limit = resolveMaxLength(this.maxLength);
     if (first || changed.has('timeout')) this.timeoutMs = resolveTimeout(this.timeout, DEFAULT_TIMEOUT);
+    if (first || changed.has('credentials')) this.credentialsMode = resolveCredentials(this.credentials);
     if (first || changed.has('articleId') || changed.has('articleTitle') || changed.has('articleUrl')) {
       this.changeArticle();
     }
@@ -167,6 +194,11 @@ export class NewsComments extends LitElement {
         @input=${this.onInput}
         @focusout=${this.onFocusOut}
       >
+        ${this.restored
+          ? html`<p class="restored" part="restored">
+              ${t('restored')} <button type="button" class="link" @click=${this.discard}>${t('discard')}</button>
+            </p>`
+          : nothing}
         ${this.renderField('title')} ${this.renderField('comment')}
         <div class="people">${this.renderField('name')} ${this.renderField('email')}</div>
         <div class="trap" aria-hidden="true">
@@ -181,6 +213,11 @@ export class NewsComments extends LitElement {
           <button part="button" aria-disabled=${sending ? 'true' : nothing}>
             ${sending ? t('sendingButton') : phase === 'failed' ? t('retry') : t('send')}
           </button>
+          ${sending
+            ? html`<button type="button" part="cancel" class="secondary" @click=${() => this.sending?.abort()}>
+                ${t('cancel')}
+              </button>`
+            : nothing}
           <p class="status ${phase}" part="status" role="status">${this.status}</p>
           <p class="status failed" part="status" role="alert">${this.alert}</p>
         </div>
@@ -272,14 +309,65 @@ export class NewsComments extends LitElement {
       title: this.articleTitle?.trim() || defaults.title,
       url: this.articleUrl?.trim() || defaults.url,
     };
-    if (previousId && previousId !== this.article.id) {
-      this.values = { ...this.values, comment: '' };
-      this.titleEdited = false;
+    if (previousId !== this.article.id) {
+      // What was typed for the previous article stays in its draft, and never goes with this one.
+      if (previousId) this.saveIfPending(previousId);
       this.resetFeedback();
       this.phase = 'editing';
       this.status = '';
+      this.restoreDraft();
     }
     if (!this.titleEdited) this.values = { ...this.values, title: this.article.title };
+  }
+
+  /** Fills the form from this article's draft, and name and email from the reader's last comment. */
+  private restoreDraft(): void {
+    if (!this.hasUpdated) pruneDrafts();
+    const draft = loadDraft(this.article.id);
+    const reader = this.rememberReader === 'off' ? undefined : loadReader();
+    this.idempotency = draft?.key ? { key: draft.key, keyFor: draft.keyFor ?? '' } : undefined;
+    this.restored = !!draft && (draft.comment.trim() !== '' || draft.titleEdited);
+    this.titleEdited = !!draft?.titleEdited;
+    this.values = {
+      title: draft?.titleEdited ? draft.title : this.article.title,
+      comment: draft?.comment ?? '',
+      name: draft?.name || reader?.name || this.values.name,
+      email: draft?.email || reader?.email || this.values.email,
+    };
+  }
+
+  private scheduleSave(): void {
+    this.saveTimer ??= setTimeout(() => this.saveNow(), SAVE_EVERY);
+  }
+
+  private saveIfPending(articleId = this.article.id): void {
+    if (this.saveTimer !== undefined) this.saveNow(articleId);
+  }
+
+  /** Leaving the page or hiding it may be the last chance to save: a phone may discard the tab after it. */
+  private saveIfHidden = (event: Event): void => {
+    if (event.type === 'pagehide' || document.visibilityState === 'hidden') this.saveIfPending();
+  };
+
+  private saveNow(articleId = this.article.id): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    if (!this.endpointUrl || !articleId) return;
+    const { title, comment, name, email } = this.values;
+    saveDraft(articleId, { title, comment, name, email, titleEdited: this.titleEdited, ...this.idempotency });
+    if (this.rememberReader !== 'off') saveReader({ name, email });
+  }
+
+  private discard(): void {
+    removeDraft(this.article.id);
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    this.idempotency = undefined;
+    this.restored = false;
+    this.titleEdited = false;
+    this.values = { ...this.values, title: this.article.title, comment: '' };
+    this.resetFeedback();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#comment')?.focus());
   }
 
   private resetFeedback(): void {
@@ -297,6 +385,7 @@ export class NewsComments extends LitElement {
     if (field === 'title') this.titleEdited = true;
     if (this.serverErrors[field]) this.serverErrors = { ...this.serverErrors, [field]: undefined };
     if (field === 'comment') this.scheduleAnnouncement(this.limit - countCharacters(value));
+    this.scheduleSave();
   }
 
   /** Screen readers hear the countdown when typing pauses, and at once when it crosses 100 left, 0 left or over. */
@@ -323,16 +412,52 @@ export class NewsComments extends LitElement {
       return this.focusFirstProblem();
     }
     const website = this.renderRoot.querySelector<HTMLInputElement>('[name="website"]')?.value;
-    const request = {
-      ...this.request(),
+    const request = this.request();
+    const payload: CommentPayload = {
+      ...request,
       elapsed: Math.round(performance.now() - this.shownAt),
       ...(website ? { website } : {}),
     };
-    if (!this.emit('news-comments-submit', request, true)) return;
+    if (!this.emit('news-comments-submit', payload, true)) return;
+    this.useIdempotencyKey(JSON.stringify(request));
+    // Saved before sending: after a reload mid-request, the retry carries the same key.
+    this.saveNow();
+    const { t } = this;
+    const articleId = this.article.id;
+    const sending = (this.sending = new AbortController());
     this.phase = 'sending';
     this.alert = '';
-    this.status = this.t('sending');
-    this.settle(await sendComment(this.endpointUrl, request, { timeout: this.timeoutMs }));
+    this.status = t('sending');
+    const outcome = await sendComment(this.endpointUrl, payload, {
+      timeout: this.timeoutMs,
+      idempotencyKey: this.idempotency!.key,
+      credentials: this.credentialsMode,
+      signal: sending.signal,
+      onWait: (wait) => {
+        this.status =
+          wait.reason === 'offline'
+            ? t('waitingOffline')
+            : t(wait.reason === 'busy' ? 'waitingBusy' : 'waitingRetry', { count: wait.seconds });
+      },
+    });
+    this.sending = undefined;
+    if (articleId === this.article.id) this.settle(outcome);
+    else {
+      // The page moved to another article meanwhile: the form shows that one now, so only the old draft changes.
+      if (outcome.kind === 'created') removeDraft(articleId);
+      this.phase = 'editing';
+      this.status = '';
+    }
+  }
+
+  /**
+   * Reuses the key of an earlier attempt at this same request, from this tab or another one (through the draft),
+   * so that however often it is sent, the server stores it once. A changed comment is a new request with a new key.
+   */
+  private useIdempotencyKey(keyFor: string): void {
+    const stored = loadDraft(this.article.id);
+    const earlier = [this.idempotency, stored?.key ? { key: stored.key, keyFor: stored.keyFor ?? '' } : undefined];
+    this.idempotency = earlier.find((candidate) => candidate?.keyFor === keyFor) ?? { key: newIdempotencyKey(), keyFor };
   }
 
   private settle(outcome: Outcome): void {
@@ -343,7 +468,10 @@ export class NewsComments extends LitElement {
       this.status = t(outcome.answer.status);
       this.values = { ...this.values, comment: '', title: this.article.title };
       this.titleEdited = false;
+      this.restored = false;
       this.resetFeedback();
+      // The draft keeps only the key of what was sent, so another tab sending the same text is recognised.
+      this.saveNow();
       this.emit('news-comments-success', outcome.answer);
     } else if (outcome.kind === 'invalid') {
       this.phase = 'editing';
@@ -358,6 +486,10 @@ export class NewsComments extends LitElement {
       if (others) this.phase = 'failed';
       this.emit('news-comments-error', { reason: 'invalid', status: outcome.status, errors: outcome.errors });
       void this.focusFirstProblem();
+    } else if (outcome.reason === 'cancelled') {
+      this.phase = 'editing';
+      this.status = t('cancelled');
+      this.emit('news-comments-error', { reason: outcome.reason });
     } else {
       this.phase = 'failed';
       this.alert = t('notSent', { reason: t(outcome.reason, { detail: outcome.detail ?? '' }) });

@@ -133,6 +133,20 @@ export const styles = css`
     font-weight: 600;
     cursor: pointer;
   }
+  button.secondary {
+    border-color: var(--_border);
+    background: transparent;
+    color: var(--_text);
+  }
+  button.link {
+    min-height: 0;
+    padding: 0;
+    border: 0;
+    background: none;
+    color: inherit;
+    font-size: inherit;
+    text-decoration: underline;
+  }
   button[aria-disabled='true'] {
     cursor: progress;
     opacity: 0.75;
@@ -140,7 +154,8 @@ export const styles = css`
   .status:empty {
     display: none;
   }
-  .status {
+  .status,
+  .restored {
     margin: 0;
     padding: 0.5em 0.75em;
     border-inline-start: 4px solid var(--_accent);

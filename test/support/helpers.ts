@@ -16,12 +16,21 @@ export interface Received {
   body: Record<string, unknown>;
   contentType: string;
   accept: string;
+  idempotencyKey: string;
 }
 
 /** What the mock server received for `run`. */
 export async function received(run: string): Promise<Received[]> {
-  return (await fetch(`/mock/log?run=${run}`)).json();
+  return (await (await fetch(`/mock/log?run=${run}`)).json()).requests;
 }
+
+/** How many comments the mock server stored for `run`: once per idempotency key. */
+export async function stored(run: string): Promise<number> {
+  return (await (await fetch(`/mock/log?run=${run}`)).json()).stored;
+}
+
+// Every test starts on a device with no drafts and no remembered reader.
+beforeEach(() => localStorage.clear());
 
 export const shadow = (element: NewsComments) => element.shadowRoot!;
 export const field = (element: NewsComments, name: FieldName) =>

@@ -1,40 +1,43 @@
 /**
  * A comments endpoint for the browser tests, served by the test runner itself: every test posts over real HTTP and
- * picks how the server answers by the path, `/mock/<answer>`. What each run (`?run=<id>`) received is kept, so a test
- * can count the requests the server got: `GET /mock/log?run=<id>`.
+ * chooses how the server answers by the path. `/mock/<answer>` answers every request alike; `/mock/<a>,<b>,<c>`
+ * answers the first request of a run with `a`, the second with `b`, and every later one with `c`. `<answer>@<ms>`
+ * holds that answer back, as `?delay=<ms>` does for all of them.
+ *
+ * Like a real server it stores what it answers 2xx for, once per `Idempotency-Key`, and replays the first answer to
+ * a repeated key. `GET /mock/log?run=<id>` tells a test what its run (`?run=<id>`) received and stored.
  */
-const received = new Map();
+const runs = new Map();
 
-const answers = {
-  published: (ctx) => json(ctx, 201, { id: 'c-1', status: 'published' }),
-  pending: (ctx) => json(ctx, 201, { id: 'c-2', status: 'pending' }),
-  invalid: (ctx) =>
-    json(ctx, 400, { errors: { email: 'This address cannot receive mail.', name: 'This name is taken.' } }),
-  'invalid-article': (ctx) => json(ctx, 400, { errors: { articleId: 'Comments are closed on this article.' } }),
-  'refused-with-message': (ctx) => json(ctx, 413, { error: 'too_large', message: 'The comment is too large.' }),
-  'server-error': (ctx) => json(ctx, 500, { error: 'internal' }),
-  'html-502': (ctx) => {
-    ctx.status = 502;
-    ctx.type = 'text/html';
-    ctx.body = '<html><body><h1>502 Bad Gateway</h1><script>window.hacked = true</script></body></html>';
-  },
-  'not-json': (ctx) => {
-    ctx.status = 201;
-    ctx.type = 'text/plain';
-    ctx.body = 'Thanks!';
-  },
-  'wrong-json': (ctx) => json(ctx, 200, { ok: true }),
-  'rate-limited': (ctx) => {
-    ctx.set('Retry-After', '20');
-    json(ctx, 429, { error: 'rate_limited', retryAfter: 20 });
-  },
+const run = (id) => {
+  if (!runs.has(id)) runs.set(id, { requests: [], stored: new Map() });
+  return runs.get(id);
 };
 
-function json(ctx, status, body) {
-  ctx.status = status;
-  ctx.type = 'application/json';
-  ctx.body = JSON.stringify(body);
-}
+const json = (status, body, headers = {}) => ({ status, type: 'application/json', body: JSON.stringify(body), headers });
+const created = (status) => ({ created: status });
+
+const answers = {
+  published: () => created('published'),
+  pending: () => created('pending'),
+  invalid: () => json(400, { errors: { email: 'This address cannot receive mail.', name: 'This name is taken.' } }),
+  'invalid-article': () => json(400, { errors: { articleId: 'Comments are closed on this article.' } }),
+  'refused-with-message': () => json(413, { error: 'too_large', message: 'The comment is too large.' }),
+  'hostile-message': () => json(403, { error: 'x', message: '<img src=x onerror="window.hacked=true">Blocked' }),
+  'server-error': () => json(500, { error: 'internal' }),
+  'html-502': () => ({
+    status: 502,
+    type: 'text/html',
+    body: '<html><body><h1>502 Bad Gateway</h1><script>window.hacked = true</script></body></html>',
+  }),
+  'unavailable-briefly': () => json(503, { error: 'unavailable' }, { 'Retry-After': '1' }),
+  // A 2xx is stored, whatever its body says.
+  'not-json': () => ({ created: 'pending', status: 201, type: 'text/plain', body: 'Thanks!' }),
+  'wrong-json': () => ({ created: 'pending', ...json(200, { ok: true }) }),
+  'rate-limited': () => json(429, { error: 'rate_limited', retryAfter: 600 }, { 'Retry-After': '600' }),
+  'rate-limited-briefly': () => json(429, { error: 'rate_limited', retryAfter: 1 }, { 'Retry-After': '1' }),
+  reset: () => ({ reset: true }),
+};
 
 async function readBody(req) {
   let text = '';
@@ -44,9 +47,16 @@ async function readBody(req) {
 
 export async function mockEndpoint(ctx, next) {
   if (!ctx.path.startsWith('/mock/')) return next();
-  const run = ctx.query.run ?? '';
-  if (ctx.method === 'GET' && ctx.path === '/mock/log') return json(ctx, 200, received.get(run) ?? []);
-  if (ctx.method !== 'POST') return json(ctx, 405, { error: 'method_not_allowed' });
+  const state = run(ctx.query.run ?? '');
+  if (ctx.method === 'GET' && ctx.path === '/mock/log') {
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify({ requests: state.requests, stored: state.stored.size });
+    return;
+  }
+  if (ctx.method !== 'POST') {
+    ctx.status = 405;
+    return;
+  }
   const text = await readBody(ctx.req);
   let body;
   try {
@@ -54,13 +64,28 @@ export async function mockEndpoint(ctx, next) {
   } catch {
     body = text;
   }
-  const log = received.get(run) ?? [];
-  log.push({ body, contentType: ctx.get('content-type'), accept: ctx.get('accept') });
-  received.set(run, log);
-  // `?delay=` holds the answer back, for the "sending" state and for timeouts.
-  const delay = Number(ctx.query.delay ?? 0);
+  const key = ctx.get('idempotency-key');
+  state.requests.push({ body, contentType: ctx.get('content-type'), accept: ctx.get('accept'), idempotencyKey: key });
+  const sequence = ctx.path.slice('/mock/'.length).split(',');
+  const [name, heldBack] = sequence[Math.min(state.requests.length, sequence.length) - 1].split('@');
+  const delay = Number(heldBack ?? ctx.query.delay ?? 0);
   if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
-  const answer = answers[ctx.path.slice('/mock/'.length)];
-  if (!answer) return json(ctx, 404, { error: 'unknown mock answer' });
-  answer(ctx);
+  const answer = answers[name]?.();
+  if (!answer) {
+    ctx.status = 404;
+    return;
+  }
+  if (answer.reset) {
+    ctx.req.socket.destroy();
+    return;
+  }
+  if (answer.created) {
+    const id = key || `no-key-${state.requests.length}`;
+    if (!state.stored.has(id)) state.stored.set(id, { id: `c-${state.stored.size + 1}`, status: answer.created });
+    if (!answer.body) Object.assign(answer, json(201, state.stored.get(id)));
+  }
+  ctx.status = answer.status;
+  ctx.type = answer.type;
+  for (const [header, value] of Object.entries(answer.headers ?? {})) ctx.set(header, value);
+  ctx.body = answer.body;
 }
