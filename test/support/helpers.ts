@@ -35,7 +35,7 @@ beforeEach(() => localStorage.clear());
 export const shadow = (element: NewsComments) => element.shadowRoot!;
 export const field = (element: NewsComments, name: FieldName) =>
   shadow(element).querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${name}`)!;
-export const button = (element: NewsComments) => shadow(element).querySelector('button')!;
+export const button = (element: NewsComments) => shadow(element).querySelector<HTMLButtonElement>('[part="button"]')!;
 export const counter = (element: NewsComments) => shadow(element).querySelector('[part="counter"]')!;
 export const statusText = (element: NewsComments) =>
   shadow(element).querySelector('[role="status"]')?.textContent?.trim() ?? '';
