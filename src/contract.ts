@@ -43,12 +43,21 @@ export function countCharacters(text: string): number {
  * Keys of the validation messages. A field's first failing rule names it; the element looks the key up in its
  * messages, the reference server answers with the English text.
  */
-export type ValidationKey = `${Field}${'Required' | 'TooLong' | 'Invalid'}`;
+export type ValidationKey = `${Field}${'Required' | 'TooLong' | 'Invalid'}` | 'invalidCharacters';
 
+// Line breaks and tabs are text; every other control character, and half of a surrogate pair, is not.
+const CONTROL_CHARACTERS = /[\0-\x08\v\f\x0e-\x1f\x7f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Text a reader could have typed: no control characters but line breaks and tabs, no broken surrogate pairs. */
+export const isCleanText = (value: string) => !CONTROL_CHARACTERS.test(value) && !LONE_SURROGATE.test(value);
+
+const clean = z.refine<string>(isCleanText, 'invalidCharacters');
 const filled = (field: Field) => z.refine<string>((value) => value.trim() !== '', `${field}Required`);
 const atMost = (field: Field, limit: number) =>
   z.refine<string>((value) => countCharacters(value) <= limit, `${field}TooLong`);
-const text = (field: Field, limit: number) => z.string(`${field}Required`).check(filled(field), atMost(field, limit));
+const text = (field: Field, limit: number) =>
+  z.string(`${field}Required`).check(filled(field), clean, atMost(field, limit));
 
 /** The request body: `POST` to the endpoint as `application/json`. `maxComment` is the publisher's `max-length`. */
 export const commentRequest = (maxComment: number = LIMITS.comment) =>

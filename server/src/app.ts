@@ -11,6 +11,7 @@ import {
   FIELDS,
   LIMITS,
   countCharacters,
+  isCleanText,
   spamSignals,
   validateRequest,
   type CommentRequest,
@@ -30,9 +31,6 @@ export type ClientAddress = (c: Context) => string;
 const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500, error: string, message: string) =>
   c.json<ErrorAnswer>({ error, message }, status);
 
-// Line breaks and tabs are text; every other control character, and half of a surrogate pair, is not.
-const FORBIDDEN_CHARACTERS = /[\0-\x08\v\f\x0e-\x1f\x7f]/;
-const isCleanText = (value: string) => value.isWellFormed() && !FORBIDDEN_CHARACTERS.test(value);
 const normalise = (value: string) => value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
 
 /** The request as it will be stored (normalised), or the errors to show, by field. */
@@ -42,15 +40,15 @@ function checkRequest(body: unknown, maxComment: number): { request: CommentRequ
   const errors: Record<string, string> = {};
   for (const key of ['articleId', 'articleUrl', ...FIELDS]) {
     const value = raw[key];
-    if (typeof value === 'string' && !isCleanText(value)) errors[key] = t('invalidCharacters');
     request[key] = typeof value === 'string' ? normalise(value) : value;
   }
   for (const [key, problem] of Object.entries(validateRequest(request, maxComment))) {
     const field = key as Field | 'articleId' | 'articleUrl';
-    if (field === 'articleId' || field === 'articleUrl') errors[field] ??= t('articleInvalid');
+    if (problem === 'invalidCharacters') errors[field] = t(problem);
+    else if (field === 'articleId' || field === 'articleUrl') errors[field] = t('articleInvalid');
     else {
       const count = field === 'comment' ? countCharacters(String(request.comment)) - maxComment : LIMITS[field];
-      errors[field] ??= t(problem as MessageKey, { count });
+      errors[field] = t(problem as MessageKey, { count });
     }
   }
   return Object.keys(errors).length ? { errors } : { request: request as CommentRequest };
@@ -188,9 +186,10 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
           ${pending.length ? '' : html`<p>Nothing is waiting.</p>`}
           ${pending.map(
             (comment) => html`<article>
-              <h2>${comment.title}</h2>
-              <p>${comment.comment}</p>
-              <small>${comment.name} &lt;${comment.email}&gt; on ${comment.articleId}, ${comment.createdAt}</small>
+              <h2><bdi>${comment.title}</bdi></h2>
+              <p><bdi>${comment.comment}</bdi></p>
+              <small><bdi>${comment.name}</bdi> &lt;<bdi>${comment.email}</bdi>&gt; on <bdi>${comment.articleId}</bdi>,
+                ${comment.createdAt}</small>
               <div>
                 <form method="post" action="/admin/comments/${comment.id}/approve">
                   <button>Approve</button>

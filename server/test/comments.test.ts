@@ -83,6 +83,12 @@ describe('text as the server stores it', () => {
     assert.equal((await published(server, 'markup')).comments[0].comment, comment);
   });
 
+  it('keeps bidi overrides and zero-width joiners as text', async () => {
+    const comment = 'Family 👨‍👩‍👧 \u202Eevil\u202C and ZWNJ: می\u200Cخواهم';
+    await post(server, validComment({ articleId: 'bidi', comment }));
+    assert.equal((await published(server, 'bidi')).comments[0].comment, comment);
+  });
+
   it('rejects control characters and broken surrogates with field errors', async () => {
     const response = await post(server, '{"articleId":"x","articleUrl":"","title":"Bell\\u0007","comment":"half \\ud800 pair","name":"Asha","email":"a@example.com"}');
     assert.equal(response.status, 400);
