@@ -18,7 +18,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     // Vite leaves whitespace in ES library builds for bundlers to strip; ours is loaded as it is, so strip it here.
-    rolldownOptions: { output: { minify: true } },
+    // Language catalogues are chunks of their own (dist/locales/), loaded only on pages in that language.
+    rolldownOptions: { output: { minify: true, chunkFileNames: 'locales/[name]-[hash].js' } },
     lib: {
       entry: 'src/define.ts',
       formats: ['es', 'iife'],

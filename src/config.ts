@@ -47,6 +47,26 @@ export function resolveTimeout(timeout: unknown, fallback: number): number {
   return fallback;
 }
 
+/** The `messages` attribute: JSON of messages by key. Bad JSON is reported, and no message is replaced. */
+export function parseMessagesAttribute(value: string | null): unknown {
+  if (!value) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    warn('the "messages" attribute must be JSON, such as {"heading": "Your view"}; it is ignored.');
+    return undefined;
+  }
+}
+
+/** The color-scheme the page gives the element: `light` or `dark` when it names only one, else none. */
+export function pageColorScheme(element: Element): 'light' | 'dark' | undefined {
+  const parent = element.parentElement ?? element.ownerDocument.documentElement;
+  const schemes = getComputedStyle(parent).colorScheme.split(/\s+/);
+  const light = schemes.includes('light');
+  const dark = schemes.includes('dark');
+  return light === dark ? undefined : dark ? 'dark' : 'light';
+}
+
 const CREDENTIALS: RequestCredentials[] = ['same-origin', 'include', 'omit'];
 
 /** How cookies go with the request; anything unknown falls back to `same-origin` (never to other origins). */

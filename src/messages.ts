@@ -63,10 +63,85 @@ export const en = {
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, Message>;
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
+/**
+ * The languages built in besides English. Each catalogue is its own module, loaded only on pages in that language,
+ * so English readers download none of them.
+ */
+const catalogues: Record<string, () => Promise<{ default: Messages }>> = {
+  ar: () => import('./locales/ar.js'),
+  hi: () => import('./locales/hi.js'),
+  kn: () => import('./locales/kn.js'),
+};
+
+const RIGHT_TO_LEFT = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'ks', 'ps', 'sd', 'ug', 'ur', 'yi']);
+
+const baseLanguage = (locale: string) => locale.toLowerCase().split(/[-_]/)[0];
+
+/** The element's language: its own `lang`, else the nearest ancestor's, else the document's; English if none. */
+export function localeOf(element: Element): string {
+  const tag = element.closest('[lang]')?.getAttribute('lang') || element.ownerDocument.documentElement.lang || 'en';
+  try {
+    return Intl.getCanonicalLocales(tag.trim())[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+export const isRightToLeft = (locale: string) => RIGHT_TO_LEFT.has(baseLanguage(locale));
+
+/** The built-in catalogue for a locale, by its base language: English at once, another language once loaded. */
+export function catalogueFor(locale: string): Messages | Promise<Messages> {
+  const load = catalogues[baseLanguage(locale)];
+  return load ? load().then((module) => module.default) : en;
+}
+
+const placeholders = (message: Message) =>
+  new Set((typeof message === 'string' ? [message] : Object.values(message)).join(' ').match(/\{\w+\}/g));
+const PLURAL_CATEGORIES = new Set(['zero', 'one', 'two', 'few', 'many', 'other']);
+
+/**
+ * A publisher's replacements for messages, checked: an unknown key, a wrong shape, or a placeholder the message
+ * does not have is left out with a console warning; the rest is used.
+ */
+export function checkMessages(overrides: unknown, warn: (problem: string) => void): Partial<Messages> {
+  const checked: Partial<Messages> = {};
+  if (overrides == null) return checked;
+  if (typeof overrides !== 'object') {
+    warn('"messages" must be an object of message texts by key.');
+    return checked;
+  }
+  for (const [key, message] of Object.entries(overrides)) {
+    if (!(key in en)) {
+      warn(`"messages" has an unknown key "${key}"; it is ignored.`);
+      continue;
+    }
+    const valid =
+      typeof message === 'string' ||
+      (message !== null &&
+        typeof message === 'object' &&
+        typeof (message as PluralForms).other === 'string' &&
+        Object.entries(message).every(([form, text]) => PLURAL_CATEGORIES.has(form) && typeof text === 'string'));
+    if (!valid) {
+      warn(`"messages.${key}" must be a text, or plural forms with at least "other"; it is ignored.`);
+      continue;
+    }
+    const allowed = placeholders(en[key as MessageKey]);
+    const unknown = [...placeholders(message as Message)].filter((placeholder) => !allowed.has(placeholder));
+    if (unknown.length) {
+      warn(`"messages.${key}" has ${unknown.join(', ')}, which this message does not fill; it is ignored.`);
+      continue;
+    }
+    checked[key as MessageKey] = message as Message;
+  }
+  return checked;
+}
+
 /** Builds the function that turns a message key and its values into text for `locale`. */
-export function translator(locale = 'en', messages: Record<MessageKey, Message> = en): Translate {
+export function translator(locale = 'en', ...catalogues: Partial<Messages>[]): Translate {
+  const messages: Messages = Object.assign({}, en, ...catalogues);
   const plurals = new Intl.PluralRules(locale);
   const numbers = new Intl.NumberFormat(locale);
   return (key, values = {}) => {

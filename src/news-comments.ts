@@ -1,6 +1,15 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { articleDefaults, resolveCredentials, resolveEndpoint, resolveMaxLength, resolveTimeout } from './config.js';
+import {
+  articleDefaults,
+  pageColorScheme,
+  parseMessagesAttribute,
+  resolveCredentials,
+  resolveEndpoint,
+  resolveMaxLength,
+  resolveTimeout,
+  warn,
+} from './config.js';
 import {
   FIELDS,
   LIMITS,
@@ -11,7 +20,16 @@ import {
   type Field,
 } from './contract.js';
 import { loadDraft, loadReader, pruneDrafts, removeDraft, saveDraft, saveReader } from './draft.js';
-import { translator, type MessageKey } from './messages.js';
+import {
+  catalogueFor,
+  checkMessages,
+  en,
+  isRightToLeft,
+  localeOf,
+  translator,
+  type MessageKey,
+  type Messages,
+} from './messages.js';
 import { newIdempotencyKey, sendComment, type CommentPayload, type FailureReason, type Outcome } from './send.js';
 import { styles } from './styles.js';
 
@@ -115,8 +133,14 @@ export class NewsComments extends LitElement {
   /** `off`: do not remember the reader's name and email across articles on this device. Default `on`. */
   @property({ attribute: 'remember-reader' }) rememberReader: 'on' | 'off' = 'on';
 
-  /** `auto` (default) follows the reader's system; `light` or `dark` pins one. */
+  /** `auto` (default) follows the page's `color-scheme`, else the reader's system; `light` or `dark` pins one. */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+
+  /** Replaces any message, by key (see `src/messages.ts`): an object, or JSON in the attribute. */
+  @property({ converter: { fromAttribute: parseMessagesAttribute } }) messages?: Partial<Messages>;
+
+  /** `lazy`: render the form only when it comes near the viewport. Default `eager`. */
+  @property() loading: 'eager' | 'lazy' = 'eager';
 
   @state() private values: Values = { title: '', comment: '', name: '', email: '' };
   /** Fields the reader has left: their errors may show. */
@@ -130,6 +154,14 @@ export class NewsComments extends LitElement {
   @state() private announcement = '';
   /** The form holds a draft restored from this device. */
   @state() private restored = false;
+  /** The language of the element, from `lang` on it or its ancestors. */
+  @state() private locale = 'en';
+  /** The built-in messages for `locale`, once loaded. */
+  @state() private catalogue?: Messages;
+  /** With `loading="lazy"`: the form has come near the viewport. */
+  @state() private nearViewport = false;
+  /** The page's own `color-scheme`, which `theme="auto"` follows. */
+  @state() private pageScheme?: 'light' | 'dark';
 
   private t = translator();
   private endpointUrl?: string;
@@ -149,14 +181,28 @@ export class NewsComments extends LitElement {
   /** Stops the request under way. */
   private sending?: AbortController;
 
+  private viewportObserver?: IntersectionObserver;
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     document.addEventListener('visibilitychange', this.saveIfHidden);
     addEventListener('pagehide', this.saveIfHidden);
+    this.locale = localeOf(this);
+    this.pageScheme = pageColorScheme(this);
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang' && this.isConnected) this.locale = localeOf(this);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.viewportObserver?.disconnect();
     clearTimeout(this.announceTimer);
     this.saveIfPending();
     document.removeEventListener('visibilitychange', this.saveIfHidden);
@@ -167,12 +213,17 @@ export class NewsComments extends LitElement {
     this.shownAt = performance.now();
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: PropertyValues): void {
     const first = !this.hasUpdated;
     if (first || changed.has('endpoint')) this.endpointUrl = resolveEndpoint(this.endpoint);
     if (first || changed.has('maxLength')) this.limit = resolveMaxLength(this.maxLength);
     if (first || changed.has('timeout')) this.timeoutMs = resolveTimeout(this.timeout, DEFAULT_TIMEOUT);
     if (first || changed.has('credentials')) this.credentialsMode = resolveCredentials(this.credentials);
+    if (first || changed.has('locale')) this.loadCatalogue();
+    if (changed.has('locale') || changed.has('catalogue') || changed.has('messages')) {
+      this.t = translator(this.locale, this.catalogue ?? {}, checkMessages(this.messages, warn));
+    }
+    if (first || changed.has('loading')) this.watchViewport();
     if (first || changed.has('articleId') || changed.has('articleTitle') || changed.has('articleUrl')) {
       this.changeArticle();
     }
@@ -181,10 +232,15 @@ export class NewsComments extends LitElement {
   }
 
   override render() {
+    // Nothing until the reader's language is at hand, and with loading="lazy" until the form is near the viewport:
+    // one render in the right words, never English first and then a jump.
+    if (!this.catalogue || (this.loading === 'lazy' && !this.nearViewport)) return nothing;
     const { t, phase } = this;
-    if (!this.endpointUrl) return html`<p part="notice">${t('unavailable')}</p>`;
+    const dir = isRightToLeft(this.locale) && !this.closest('[dir]') ? 'rtl' : nothing;
+    const scheme = this.theme === 'auto' && this.pageScheme ? this.pageScheme : '';
+    if (!this.endpointUrl) return html`<div class="root ${scheme}" dir=${dir}><p part="notice">${t('unavailable')}</p></div>`;
     const sending = phase === 'sending';
-    return html`
+    return html`<div class="root ${scheme}" dir=${dir}>
       <h2 id="heading" part="heading">${t('heading')}</h2>
       <form
         part="form"
@@ -223,7 +279,36 @@ export class NewsComments extends LitElement {
         </div>
       </form>
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
-    `;
+    </div>`;
+  }
+
+  private loadCatalogue(): void {
+    const { locale } = this;
+    const catalogue = catalogueFor(locale);
+    if (!(catalogue instanceof Promise)) {
+      this.catalogue = catalogue;
+      return;
+    }
+    catalogue
+      // A catalogue that fails to load (a flaky network) leaves the form in English, never without a form.
+      .catch(() => en)
+      .then((loaded) => {
+        if (this.locale === locale) this.catalogue = loaded;
+      });
+  }
+
+  private watchViewport(): void {
+    this.viewportObserver?.disconnect();
+    if (this.loading !== 'lazy' || this.nearViewport) return;
+    this.viewportObserver = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        this.nearViewport = true;
+        this.viewportObserver?.disconnect();
+      },
+      { rootMargin: '400px' },
+    );
+    this.viewportObserver.observe(this);
   }
 
   private renderField(field: Field) {

@@ -6,6 +6,12 @@ import { css } from 'lit';
  */
 export const styles = css`
   :host {
+    display: block;
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  .root {
     --_accent: var(--news-comments-accent, light-dark(#0b57d0, #a8c7fa));
     --_on-accent: var(--news-comments-on-accent, light-dark(#fff, #062e6f));
     --_text: var(--news-comments-text, light-dark(#1f1f1f, #e3e3e3));
@@ -17,9 +23,8 @@ export const styles = css`
     --_success: var(--news-comments-success, light-dark(#146c2e, #6dd58c));
     --_radius: var(--news-comments-radius, 0.375rem);
     --_space: var(--news-comments-spacing, 1rem);
-    /* "auto": light or dark as the reader's system prefers; the theme attribute pins one */
+    /* theme="auto": the page's own color-scheme when it names one (class light/dark), else the reader's system */
     color-scheme: light dark;
-    display: block;
     box-sizing: border-box;
     max-width: 100%;
     padding: var(--_space);
@@ -30,14 +35,13 @@ export const styles = css`
     font-size: var(--news-comments-font-size, 1rem);
     line-height: 1.5;
   }
-  :host([theme='light']) {
+  .root.light,
+  :host([theme='light']) .root {
     color-scheme: light;
   }
-  :host([theme='dark']) {
+  .root.dark,
+  :host([theme='dark']) .root {
     color-scheme: dark;
-  }
-  :host([hidden]) {
-    display: none;
   }
   *,
   *::before,

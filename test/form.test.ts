@@ -115,8 +115,8 @@ describe('when the page is narrow or styled by the publisher', () => {
   it('turns dark with theme="dark", and stays light with theme="light"', async () => {
     const dark = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published" theme="dark"></news-comments>`);
     const light = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published" theme="light"></news-comments>`);
-    expect(getComputedStyle(dark).backgroundColor).to.equal('rgb(31, 31, 31)');
-    expect(getComputedStyle(light).backgroundColor).to.equal('rgb(255, 255, 255)');
+    expect(getComputedStyle(shadow(dark).querySelector('.root')!).backgroundColor).to.equal('rgb(31, 31, 31)');
+    expect(getComputedStyle(shadow(light).querySelector('.root')!).backgroundColor).to.equal('rgb(255, 255, 255)');
     await expect(dark).to.be.accessible();
   });
 });
