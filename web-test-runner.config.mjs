@@ -1,4 +1,5 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { build } from 'esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,13 +68,44 @@ function offlineCommand() {
   };
 }
 
+/** React 19 as one ES module at `/react.js`, for the React usage test: React itself ships CommonJS only. */
+function reactModule() {
+  let code;
+  return {
+    name: 'react-module',
+    async serve(context) {
+      if (context.path !== '/react.js') return undefined;
+      code ??= (
+        await build({
+          stdin: {
+            contents: `export { default as React } from 'react';
+              export { flushSync } from 'react-dom';
+              export { createRoot } from 'react-dom/client';`,
+            resolveDir: process.cwd(),
+          },
+          bundle: true,
+          format: 'esm',
+          write: false,
+          define: { 'process.env.NODE_ENV': '"development"' },
+        })
+      ).outputFiles[0].text;
+      return { body: code, type: 'js' };
+    },
+  };
+}
+
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
   hostname: '127.0.0.1',
   // One page at a time: keyboard tests need the page to have focus.
   concurrency: 1,
-  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), referenceServer(), offlineCommand()],
+  plugins: [
+    reactModule(),
+    esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }),
+    referenceServer(),
+    offlineCommand(),
+  ],
   middleware: [mockEndpoint],
   browsers: [chromeLauncher({ launchOptions: { args } })],
   testFramework: { config: { timeout: 10000 } },

@@ -60,7 +60,11 @@ const LOW_REMAINING = 100;
 // Drafts are written at most this often while the reader types, and at once when the page is hidden.
 const SAVE_EVERY = 400;
 
-const autocomplete: Record<Field, string> = { title: 'off', comment: 'off', name: 'name', email: 'email' };
+/** Our events cross shadow roots and bubble, as native form events do. */
+const event = <T>(type: string, detail: T, cancelable: boolean) =>
+  new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
+
+const autocomplete: Record<Field, 'off' | 'name' | 'email'> = { title: 'off', comment: 'off', name: 'name', email: 'email' };
 const countBand = (remaining: number) =>
   remaining < 0 ? 'over' : remaining === 0 ? 'none' : remaining <= LOW_REMAINING ? 'low' : 'plenty';
 
@@ -70,33 +74,46 @@ const countBand = (remaining: number) =>
  *
  * @fires news-comments-submit - Before sending; cancelable. `detail` is the request body.
  * @fires news-comments-success - The server stored the comment. `detail` is its answer: `{id, status}`.
- * @fires news-comments-error - The comment was not accepted. `detail`: `{reason, status?, errors?}`.
+ * @fires news-comments-error - The comment was not accepted. `detail`: `{reason, status?, errors?}`, where `reason`
+ *   is `invalid` (field errors from the server), `unreachable`, `timeout`, `busy` (429), `serverError`,
+ *   `unreadable` (not the contract's answer), `rejected` (a 4xx with a message) or `cancelled` (by the reader).
+ *
+ * @attribute lang - The language of the form: `en` (default), `hi`, `kn`, `ar`, or any other with `messages`.
+ *   Inherited from the nearest ancestor with `lang`, else the document's.
  *
  * @slot disclaimer - Replaces the default disclaimer text.
  *
  * @csspart heading - The "Leave a Comment" heading.
  * @csspart form - The form around all fields.
- * @csspart title-label - Label of the title field; likewise `comment-label`, `name-label`, `email-label`.
- * @csspart title-input - The title field; likewise `comment-input`, `name-input`, `email-input`.
+ * @csspart title-label - Label of the title field.
+ * @csspart title-input - The title field.
+ * @csspart comment-label - Label of the comment box.
+ * @csspart comment-input - The comment box.
+ * @csspart name-label - Label of the name field.
+ * @csspart name-input - The name field.
+ * @csspart email-label - Label of the email field.
+ * @csspart email-input - The email field.
  * @csspart error - The message under a field that needs correcting.
- * @csspart counter - "You have 2000 characters left".
+ * @csspart counter - "You have 2,000 characters left".
  * @csspart disclaimer - The disclaimer block.
  * @csspart button - The send button.
- * @csspart status - The message after sending: sending, sent, or what went wrong.
+ * @csspart cancel - The button that stops sending.
+ * @csspart status - The messages about sending: sending, sent, or what went wrong.
+ * @csspart restored - "Your unsent comment was restored", with its discard button.
  * @csspart notice - Shown instead of the form when the element is configured wrongly.
  *
- * @cssprop --news-comments-accent - Button and focus colour.
- * @cssprop --news-comments-on-accent - Text on the button.
- * @cssprop --news-comments-text - Text colour.
- * @cssprop --news-comments-muted - Counter and disclaimer text.
- * @cssprop --news-comments-background - Background of the box.
- * @cssprop --news-comments-field-background - Background of the fields.
- * @cssprop --news-comments-border - Borders of the box and fields.
- * @cssprop --news-comments-error - Errors and the counter past the limit.
- * @cssprop --news-comments-success - Edge of the thank-you message.
- * @cssprop --news-comments-radius - Corner radius.
- * @cssprop --news-comments-spacing - Space between fields and around the box.
- * @cssprop --news-comments-font-size - Base font size (fields never go below 16px).
+ * @cssprop [--news-comments-accent=#0b57d0 / #a8c7fa] - Button and focus colour.
+ * @cssprop [--news-comments-on-accent=#fff / #062e6f] - Text on the button.
+ * @cssprop [--news-comments-text=#1f1f1f / #e3e3e3] - Text colour.
+ * @cssprop [--news-comments-muted=#4a4a4a / #c4c7c5] - Counter and disclaimer text.
+ * @cssprop [--news-comments-background=#fff / #1f1f1f] - Background of the box.
+ * @cssprop [--news-comments-field-background=the box's background] - Background of the fields.
+ * @cssprop [--news-comments-border=#767676 / #8e918f] - Borders of the box and fields.
+ * @cssprop [--news-comments-error=#b3261e / #f2b8b5] - Errors and the counter past the limit.
+ * @cssprop [--news-comments-success=#146c2e / #6dd58c] - Edge of the thank-you message.
+ * @cssprop [--news-comments-radius=0.375rem] - Corner radius.
+ * @cssprop [--news-comments-spacing=1rem] - Space between fields and around the box.
+ * @cssprop [--news-comments-font-size=1rem] - Base font size; fields never go below 16px, so phones do not zoom.
  */
 export class NewsComments extends LitElement {
   static override styles = styles;
@@ -106,7 +123,10 @@ export class NewsComments extends LitElement {
     if (!registry.get(tag)) registry.define(tag, registry.getName?.(this) ? class extends this {} : this);
   }
 
-  /** Where comments are posted: an http(s) URL, or a path on the page's origin. Required. */
+  /**
+   * Where comments are posted: an http(s) URL, or a path on the page's origin. Required: without a usable one the
+   * element shows "Comments are not available on this page." and warns on the console.
+   */
   @property() endpoint?: string;
 
   /** Identifies the article to the server. Default: the canonical link, else the page's path. */
@@ -118,28 +138,34 @@ export class NewsComments extends LitElement {
   /** Sent with each comment. Default: the canonical link, else the page's address. */
   @property({ attribute: 'article-url' }) articleUrl?: string;
 
-  /** Longest comment, in characters as a reader counts them. Default 2000. */
-  @property({ attribute: 'max-length', type: Number }) maxLength: number = LIMITS.comment;
+  /** Longest comment, in characters as a reader counts them. Not a positive whole number: a warning and 2000. */
+  @property({ attribute: 'max-length', type: Number }) maxLength = 2000;
 
-  /** Named in the default disclaimer. */
+  /** Named in the default disclaimer ("This site" when empty). */
   @property({ attribute: 'site-name' }) siteName?: string;
 
-  /** Milliseconds to wait for the server before telling the reader the comment was not sent. Default 15000. */
-  @property({ type: Number }) timeout: number = DEFAULT_TIMEOUT;
+  /** Milliseconds before one attempt to send is given up. */
+  @property({ type: Number }) timeout = 15000;
 
-  /** Cookies with the request: `same-origin` (default), `include` (to another origin too), or `omit`. */
+  /**
+   * Cookies with the request: `same-origin` (none to another origin), `include` (to a cross-origin endpoint too;
+   * its CORS must allow credentials), or `omit`.
+   */
   @property() credentials: RequestCredentials = 'same-origin';
 
-  /** `off`: do not remember the reader's name and email across articles on this device. Default `on`. */
+  /** `off`: do not remember the reader's name and email across articles on this device. */
   @property({ attribute: 'remember-reader' }) rememberReader: 'on' | 'off' = 'on';
 
-  /** `auto` (default) follows the page's `color-scheme`, else the reader's system; `light` or `dark` pins one. */
+  /** `auto` follows the page's `color-scheme`, else the reader's system; `light` or `dark` pins one. Reflected. */
   @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
 
-  /** Replaces any message, by key (see `src/messages.ts`): an object, or JSON in the attribute. */
+  /**
+   * Replaces any message, by key (the keys of `en` in `src/messages.ts`): an object, or JSON in the attribute.
+   * An unknown key or a placeholder the message does not have is a console warning, and left out.
+   */
   @property({ converter: { fromAttribute: parseMessagesAttribute } }) messages?: Partial<Messages>;
 
-  /** `lazy`: render the form only when it comes near the viewport. Default `eager`. */
+  /** `lazy`: render the form only when it comes near the viewport (most comment boxes sit below the fold). */
   @property() loading: 'eager' | 'lazy' = 'eager';
 
   @state() private values: Values = { title: '', comment: '', name: '', email: '' };
@@ -236,11 +262,12 @@ export class NewsComments extends LitElement {
     // one render in the right words, never English first and then a jump.
     if (!this.catalogue || (this.loading === 'lazy' && !this.nearViewport)) return nothing;
     const { t, phase } = this;
-    const dir = isRightToLeft(this.locale) && !this.closest('[dir]') ? 'rtl' : nothing;
+    // An Arabic or Urdu page without dir still reads right to left; a dir on the page is followed as it is.
+    const dir = isRightToLeft(this.locale) && !this.closest('[dir]') ? 'rtl' : '';
     const scheme = this.theme === 'auto' && this.pageScheme ? this.pageScheme : '';
-    if (!this.endpointUrl) return html`<div class="root ${scheme}" dir=${dir}><p part="notice">${t('unavailable')}</p></div>`;
+    if (!this.endpointUrl) return html`<div class="root ${scheme}" .dir=${dir}><p part="notice">${t('unavailable')}</p></div>`;
     const sending = phase === 'sending';
-    return html`<div class="root ${scheme}" dir=${dir}>
+    return html`<div class="root ${scheme}" .dir=${dir}>
       <h2 id="heading" part="heading">${t('heading')}</h2>
       <form
         part="form"
@@ -266,7 +293,7 @@ export class NewsComments extends LitElement {
           </slot>
         </div>
         <div class="actions">
-          <button part="button" aria-disabled=${sending ? 'true' : nothing}>
+          <button part="button" aria-disabled=${sending ? 'true' : 'false'}>
             ${sending ? t('sendingButton') : phase === 'failed' ? t('retry') : t('send')}
           </button>
           ${sending
@@ -327,7 +354,7 @@ export class NewsComments extends LitElement {
             required
             .value=${value}
             ?readonly=${sending}
-            aria-invalid=${error ? 'true' : nothing}
+            aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${describedBy}
           ></textarea>`
         : html`<input
@@ -341,7 +368,7 @@ export class NewsComments extends LitElement {
             required
             .value=${value}
             ?readonly=${sending}
-            aria-invalid=${error ? 'true' : nothing}
+            aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${describedBy || nothing}
           />`;
     return html`<div class="field">
@@ -588,6 +615,6 @@ export class NewsComments extends LitElement {
   }
 
   private emit<T>(type: keyof HTMLElementEventMap, detail: T, cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+    return this.dispatchEvent(event(type, detail, cancelable));
   }
 }

@@ -1,0 +1,31 @@
+/**
+ * The documentation cannot drift: custom-elements.json must be what the analyzer makes of the source today, and
+ * README's tables must be what scripts/readme-tables.mjs makes of it. Run by `npm test` with Node's test runner.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { withTables } from '../scripts/readme-tables.mjs';
+
+const committed = JSON.parse(readFileSync('custom-elements.json', 'utf8'));
+
+test('custom-elements.json is generated from the current source', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cem-'));
+  try {
+    execFileSync('npx', ['cem', 'analyze', '--litelement', '--globs', 'src/news-comments.ts', '--outdir', relative(process.cwd(), dir)], { stdio: 'ignore' });
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'custom-elements.json'), 'utf8')), committed, 'run npm run analyze');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("README's attribute, event, custom property, part and slot tables match custom-elements.json", () => {
+  const readme = readFileSync('README.md', 'utf8');
+  assert.equal(withTables(readme, committed), readme, 'run npm run analyze');
+  for (const name of ['attributes', 'events', 'css-properties', 'parts', 'slots']) {
+    assert.match(readme, new RegExp(`<!-- manifest:${name} -->\\n\\|`), `README has the ${name} table`);
+  }
+});
