@@ -122,12 +122,17 @@ export const commentListAnswer = /* @__PURE__ */ z.object({
 });
 export type CommentListAnswer = z.infer<typeof commentListAnswer>;
 
+const schemas = new Map<number, ReturnType<typeof commentRequest>>();
+
 /**
  * Checks a request as the element and the server both do. Returns the first problem of each field as a message key;
  * an empty object means the request is valid.
  */
-export function validateRequest(request: unknown, maxComment?: number): Partial<Record<keyof CommentRequest, string>> {
-  const result = commentRequest(maxComment).safeParse(request);
+export function validateRequest(request: unknown, maxComment: number = LIMITS.comment): Partial<Record<keyof CommentRequest, string>> {
+  // The element validates on every keystroke: building the schema each time would cost more than checking.
+  let schema = schemas.get(maxComment);
+  if (!schema) schemas.set(maxComment, (schema = commentRequest(maxComment)));
+  const result = schema.safeParse(request);
   const problems: Partial<Record<keyof CommentRequest, string>> = {};
   for (const issue of result.error?.issues ?? []) {
     const field = issue.path[0] as keyof CommentRequest;
