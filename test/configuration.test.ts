@@ -1,19 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { NewsComments } from '../src/news-comments.js';
-import { field, fill, fillValid, mockUrl, newRun, received, send, settled, shadow } from './support/helpers.js';
-
-/** Collects console warnings while `body` runs. */
-async function warningsDuring(body: () => Promise<unknown>): Promise<string[]> {
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
-  try {
-    await body();
-  } finally {
-    console.warn = original;
-  }
-  return warnings;
-}
+import { field, fill, fillValid, mockUrl, newRun, received, send, settled, shadow, warningsDuring } from './support/helpers.js';
 
 const notice = (element: NewsComments) => shadow(element).querySelector('[part="notice"]')?.textContent ?? '';
 
@@ -34,7 +21,7 @@ describe('when the endpoint is missing or unsafe', () => {
       });
       expect(shadow(element).querySelector('form')).to.be.null;
       expect(notice(element)).to.equal('Comments are not available on this page.');
-      expect(warnings.join('\n')).to.contain('endpoint');
+      expect(warnings).to.contain('endpoint');
       await expect(element).to.be.accessible();
     });
   }
@@ -61,7 +48,7 @@ describe('when max-length is not a positive whole number', () => {
       const warnings = await warningsDuring(async () => {
         element = await fixture(html`<news-comments endpoint="/mock/published" max-length=${value}></news-comments>`);
       });
-      expect(warnings.join('\n')).to.contain('max-length');
+      expect(warnings).to.contain('max-length');
       expect(shadow(element).querySelector('[part="counter"]')!.textContent!.trim()).to.equal(
         'You have 2,000 characters left',
       );

@@ -3,6 +3,7 @@ import type { NewsComments } from '../src/news-comments.js';
 import { DRAFT_MAX_AGE } from '../src/draft.js';
 import {
   button,
+  draftOf,
   field,
   fill,
   fillValid,
@@ -17,7 +18,6 @@ import {
 } from './support/helpers.js';
 
 const draftKey = (articleId: string) => `news-comments:draft:${articleId}`;
-const draftOf = (articleId: string) => JSON.parse(localStorage.getItem(draftKey(articleId)) ?? 'null');
 const restoredNotice = (element: NewsComments) => shadow(element).querySelector('[part="restored"]')?.textContent ?? '';
 
 /** A page of its own in an iframe, like a browser tab: reloadable, sharing this origin's storage. */

@@ -9,6 +9,7 @@ import type { NewsComments } from '../src/news-comments.js';
 import {
   alertText,
   button,
+  draftOf,
   field,
   fillValid,
   newRun,
@@ -21,7 +22,6 @@ import {
 } from './support/helpers.js';
 
 const COMMENT = 'A thoughtful comment.';
-const draftOf = (articleId: string) => JSON.parse(localStorage.getItem(`news-comments:draft:${articleId}`) ?? 'null');
 
 /** Mounts a form posting to the mock's `answers` sequence, fills it and sends it. */
 async function sendThrough(answers: string, timeout = 2000) {

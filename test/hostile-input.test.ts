@@ -13,6 +13,7 @@ import {
   send,
   settled,
   shadow,
+  warningsDuring,
 } from './support/helpers.js';
 
 const mount = (endpoint: string) =>
@@ -92,12 +93,11 @@ describe('when text is hostile', () => {
 
 describe('when the publisher sets an unknown credentials mode', () => {
   it('warns and keeps cookies to the same origin', async () => {
-    const warnings: string[] = [];
-    const original = console.warn;
-    console.warn = (message: string) => warnings.push(message);
-    const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published" credentials="always"></news-comments>`);
-    console.warn = original;
-    expect(warnings.join()).to.contain('"credentials" must be one of same-origin, include, omit');
+    let element!: NewsComments;
+    const warnings = await warningsDuring(async () => {
+      element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published" credentials="always"></news-comments>`);
+    });
+    expect(warnings).to.contain('"credentials" must be one of same-origin, include, omit');
     expect(element.credentials).to.equal('always');
   });
 });

@@ -1,6 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { NewsComments } from '../src/news-comments.js';
-import { counter, errorOf, fill, send, shadow } from './support/helpers.js';
+import { counter, errorOf, fill, send, shadow, warningsDuring } from './support/helpers.js';
 
 /** Mounts the element and waits for its language's messages to load and render. */
 async function mount(template: ReturnType<typeof html>): Promise<NewsComments> {
@@ -13,18 +13,6 @@ async function mount(template: ReturnType<typeof html>): Promise<NewsComments> {
 const heading = (element: NewsComments) => shadow(element).querySelector('h2')!.textContent;
 const counterText = (element: NewsComments) => counter(element).textContent!.trim();
 const root = (element: NewsComments) => shadow(element).querySelector<HTMLElement>('.root')!;
-
-async function warningsDuring(body: () => Promise<unknown>): Promise<string> {
-  const warnings: string[] = [];
-  const original = console.warn;
-  console.warn = (message: string) => warnings.push(message);
-  try {
-    await body();
-  } finally {
-    console.warn = original;
-  }
-  return warnings.join('\n');
-}
 
 describe('when the page is in another language', () => {
   it('speaks Hindi from its own lang attribute', async () => {

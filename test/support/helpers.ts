@@ -77,3 +77,20 @@ export async function settled(element: NewsComments, timeout = 5000): Promise<vo
   await waitUntil(() => button(element).getAttribute('aria-disabled') !== 'true', 'still sending', { timeout });
   await elementUpdated(element);
 }
+
+/** The console warnings given while `body` runs, one per line. */
+export async function warningsDuring(body: () => Promise<unknown>): Promise<string> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+  try {
+    await body();
+  } finally {
+    console.warn = original;
+  }
+  return warnings.join('\n');
+}
+
+/** The draft this device keeps for an article, as stored. */
+export const draftOf = (articleId: string) =>
+  JSON.parse(localStorage.getItem(`news-comments:draft:${articleId}`) ?? 'null');
