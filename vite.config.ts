@@ -11,20 +11,35 @@ const demoRedirect = (): Plugin => ({
   },
 });
 
-export default defineConfig({
-  publicDir: false,
-  plugins: [demoRedirect()],
-  server: { host: '127.0.0.1', port: 5173 },
-  build: {
-    target: 'es2022',
-    // Vite leaves whitespace in ES library builds for bundlers to strip; ours is loaded as it is, so strip it here.
-    // Language catalogues are chunks of their own (dist/locales/), loaded only on pages in that language.
-    rolldownOptions: { output: { minify: true, chunkFileNames: 'locales/[name]-[hash].js' } },
-    lib: {
-      entry: 'src/define.ts',
-      formats: ['es', 'iife'],
-      name: 'NewsComments',
-      fileName: (format) => (format === 'es' ? 'news-comments.js' : 'news-comments.iife.js'),
+/**
+ * `vite build` writes the ES module with the language catalogues as chunks of their own (dist/locales/, stable
+ * names); `vite build --mode classic` then writes the classic script, which loads those same files with `import()`
+ * (relative to the script's own URL) instead of carrying every language inline.
+ */
+export default defineConfig(({ mode }) => {
+  const classic = mode === 'classic';
+  return {
+    publicDir: false,
+    plugins: [demoRedirect()],
+    server: { host: '127.0.0.1', port: 5173 },
+    build: {
+      target: 'es2022',
+      emptyOutDir: !classic,
+      rolldownOptions: {
+        external: classic ? [/\/locales\/\w+\.js$/] : [],
+        // Vite leaves whitespace in ES library builds for bundlers to strip; ours is loaded as it is, so strip it.
+        output: {
+          minify: true,
+          chunkFileNames: 'locales/[name].js',
+          paths: (id: string) => (classic ? `./locales/${id.split('/').pop()}` : id),
+        },
+      },
+      lib: {
+        entry: 'src/define.ts',
+        formats: [classic ? 'iife' : 'es'],
+        name: 'NewsComments',
+        fileName: () => (classic ? 'news-comments.iife.js' : 'news-comments.js'),
+      },
     },
-  },
+  };
 });

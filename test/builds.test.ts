@@ -21,6 +21,12 @@ describe('when a page loads a built script', () => {
     expect(Object.keys(doc.defaultView!).filter((key) => /news|comments/i.test(key))).to.deep.equal([]);
   });
 
+  it('loads a language catalogue beside the classic build, relative to the script', async () => {
+    const doc = await load('/test/fixtures/classic-script-hindi.html');
+    const root = doc.querySelector('news-comments')!.shadowRoot!;
+    expect(root.querySelector('h2')!.textContent).to.equal('टिप्पणी लिखें');
+  });
+
   it('renders the form from the ES module build', async () => {
     const doc = await load('/test/fixtures/module-script.html');
     expect(doc.querySelector('news-comments')!.shadowRoot!.querySelector('[part="counter"]')!.textContent!.trim()).to.equal(

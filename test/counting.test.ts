@@ -33,6 +33,18 @@ describe('counting characters as a reader sees them', () => {
   });
 });
 
+describe('counting long text', () => {
+  it('counts exactly as one pass of Intl.Segmenter does, window after window', () => {
+    const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+    const pieces = ['ಕನ್ನಡ', ' ', '👍🏽', '👨‍👩‍👧‍👦', '🇮🇳', 'e\u0301\u0302', 'क्षि', '\r\n', 'a', '\ud83d', '각'];
+    let text = '';
+    for (let i = 0; text.length < 50_000; i++) text += pieces[(i * 7919) % pieces.length];
+    expect(countCharacters(text)).to.equal([...segmenter.segment(text)].length);
+    const marks = `a${'\u0301'.repeat(10_000)}b`;
+    expect(countCharacters(marks)).to.equal(2);
+  });
+});
+
 describe('validating a request', () => {
   const valid = {
     articleId: 'nato-russia',

@@ -1,4 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
 import type { NewsComments } from '../src/news-comments.js';
 import { counter, errorOf, fill, send, shadow, warningsDuring } from './support/helpers.js';
 
@@ -162,6 +163,17 @@ describe('when the page reads right to left', () => {
 
 describe('when the page chooses a theme', () => {
   const background = (element: NewsComments) => getComputedStyle(root(element)).backgroundColor;
+
+  it("follows the reader's system on a page that says nothing", async () => {
+    await emulateMedia({ colorScheme: 'dark' });
+    try {
+      const element = await mount(html`<news-comments endpoint="/mock/published"></news-comments>`);
+      expect(background(element)).to.equal('rgb(31, 31, 31)');
+      await expect(element).to.be.accessible();
+    } finally {
+      await emulateMedia({ colorScheme: 'light' });
+    }
+  });
 
   it('follows a page that sets color-scheme: dark', async () => {
     const element = await mount(html`<div style="color-scheme: dark"><news-comments endpoint="/mock/published"></news-comments></div>`);
