@@ -235,8 +235,9 @@ export class NewsComments extends LitElement {
     removeEventListener('pagehide', this.saveIfHidden);
   }
 
-  protected override firstUpdated(): void {
-    this.shownAt = performance.now();
+  protected override updated(): void {
+    // The form may first appear after the language loads, or when it scrolls near (loading="lazy").
+    if (!this.shownAt && this.renderRoot.querySelector('form')) this.shownAt = performance.now();
   }
 
   protected override willUpdate(changed: PropertyValues): void {
