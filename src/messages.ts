@@ -34,7 +34,6 @@ export const en = {
   published: 'Thank you! Your comment has been published.',
   pending: 'Thank you! Your comment was received and will appear once a moderator has approved it.',
   notSent: 'Your comment was not sent. {reason} Everything you wrote is still here: press “Try again” to send it.',
-  offline: 'You seem to be offline; check your connection.',
   unreachable: 'The comment service could not be reached.',
   timeout: 'The comment service took too long to answer.',
   busy: 'Too many comments are being sent right now; wait a moment.',

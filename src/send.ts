@@ -10,7 +10,6 @@ export type CommentPayload = CommentRequest & { elapsed?: number; website?: stri
 
 /** Why a comment was not sent; each has its own message for the reader. */
 export type FailureReason =
-  | 'offline'
   | 'unreachable'
   | 'timeout'
   | 'busy'
@@ -53,7 +52,8 @@ export async function sendComment(endpoint: string, payload: CommentPayload, opt
     if (signal.aborted) return cancelled;
     const outcome = await attempt(endpoint, payload, options);
     if (outcome.kind !== 'failed' || signal.aborted) return signal.aborted ? cancelled : outcome;
-    if (outcome.reason === 'offline') continue;
+    // Gone offline meanwhile: the top of the loop waits for the connection, then sends again.
+    if (outcome.reason === 'unreachable' && navigator.onLine === false) continue;
     const transient =
       outcome.reason === 'unreachable' || outcome.status === 502 || outcome.status === 503 || outcome.status === 504;
     const seconds = outcome.retryAfter ?? RETRY_DELAYS[retries];
@@ -141,7 +141,7 @@ async function attempt(endpoint: string, payload: CommentPayload, options: SendO
     return { kind: 'failed', reason: 'serverError', status, retryAfter: status === 503 ? wait : undefined };
   } catch {
     if (controller.signal.aborted) return { kind: 'failed', reason: options.signal.aborted ? 'cancelled' : 'timeout' };
-    return { kind: 'failed', reason: navigator.onLine === false ? 'offline' : 'unreachable' };
+    return { kind: 'failed', reason: 'unreachable' };
   } finally {
     clearTimeout(timer);
     options.signal.removeEventListener('abort', cancel);
