@@ -255,7 +255,9 @@ export class NewsComments extends LitElement {
       this.changeArticle();
     }
     this.remaining = this.limit - countCharacters(this.values.comment);
-    this.problems = validateRequest(this.request(), this.limit);
+    // Errors show only once the reader has left a field or pressed send; until then nothing needs checking, and the
+    // first paint and each keystroke skip the schema.
+    this.problems = this.attempted || this.visited.size ? validateRequest(this.request(), this.limit) : {};
   }
 
   override render() {
@@ -519,6 +521,7 @@ export class NewsComments extends LitElement {
     if (this.phase === 'sending' || !this.endpointUrl) return;
     this.attempted = true;
     this.serverErrors = {};
+    this.problems = validateRequest(this.request(), this.limit);
     const invalid = FIELDS.filter((field) => this.problems[field]);
     if (invalid.length) {
       this.alert = this.t('fixProblems', { count: invalid.length });
