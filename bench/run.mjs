@@ -38,24 +38,15 @@ async function dependencyShares() {
     outdir: 'bench/.tmp',
     logLevel: 'silent',
   });
-  const output = Object.values(result.metafile.outputs).find((item) => item.entryPoint);
-  const groups = {};
-  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const group = path.includes('node_modules/zod') ? 'zod' : path.includes('node_modules/') ? 'lit' : 'news-comments';
-    groups[group] = (groups[group] ?? 0) + bytesInOutput;
-  }
-  // Each group alone, minified and compressed: what it would cost without the others.
+  const [outputPath, output] = Object.entries(result.metafile.outputs).find(([, item]) => item.entryPoint);
+  const groupOf = (path) => (path.includes('node_modules/zod') ? 'zod' : path.includes('node_modules/') ? 'lit' : 'news-comments');
+  const raw = {};
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) raw[groupOf(path)] = (raw[groupOf(path)] ?? 0) + bytesInOutput;
+  // Brotli cannot be split by module; each part gets the share of the compressed bundle that its bytes have.
+  const total = Object.values(raw).reduce((a, b) => a + b, 0);
+  const totalBrotli = brotli(Buffer.from(result.outputFiles.find((file) => file.path.endsWith(outputPath)).text));
   const shares = {};
-  for (const group of Object.keys(groups)) {
-    const code = Object.entries(output.inputs)
-      .filter(([path]) => (path.includes('node_modules/zod') ? 'zod' : path.includes('node_modules/') ? 'lit' : 'news-comments') === group)
-      .reduce((total, [, input]) => total + input.bytesInOutput, 0);
-    shares[group] = { raw: code };
-  }
-  const total = Object.values(groups).reduce((a, b) => a + b, 0);
-  const bundle = Buffer.from(result.outputFiles.find((file) => file.path.endsWith('.js')).text);
-  const totalBrotli = brotli(bundle);
-  for (const group of Object.keys(shares)) shares[group].brotliShare = Math.round((shares[group].raw / total) * totalBrotli);
+  for (const [group, bytes] of Object.entries(raw)) shares[group] = { raw: bytes, brotliShare: Math.round((bytes / total) * totalBrotli) };
   return shares;
 }
 

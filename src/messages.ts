@@ -1,3 +1,5 @@
+import { LIMITS, type Field } from './contract.js';
+
 /**
  * Every text the element shows, in one catalogue per language. A message is a string with `{placeholders}`, or a set
  * of plural forms chosen with `Intl.PluralRules` for `{count}`. Numbers are formatted for the locale.
@@ -159,4 +161,12 @@ export function translator(locale = 'en', ...catalogues: Partial<Messages>[]): T
       return typeof value === 'number' ? numbers.format(value) : value;
     });
   };
+}
+
+/**
+ * The words for a field's validation problem (a key from `validateRequest`), as the element shows them and the
+ * reference server answers them: "too long" names the field's limit, or for the comment how far over it is.
+ */
+export function problemText(t: Translate, field: Field, problem: string, commentOverBy: number): string {
+  return t(problem as MessageKey, { count: field === 'comment' ? commentOverBy : LIMITS[field] });
 }

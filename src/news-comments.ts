@@ -26,8 +26,8 @@ import {
   en,
   isRightToLeft,
   localeOf,
+  problemText,
   translator,
-  type MessageKey,
   type Messages,
 } from './messages.js';
 import { newIdempotencyKey, sendComment, type CommentPayload, type FailureReason, type Outcome } from './send.js';
@@ -396,10 +396,9 @@ export class NewsComments extends LitElement {
   private visibleError(field: Field): string {
     const fromServer = this.serverErrors[field];
     if (fromServer) return fromServer;
-    const key = this.problems[field] as MessageKey | undefined;
-    if (!key || !(this.attempted || this.visited.has(field))) return '';
-    const count = field === 'comment' ? -this.remaining : LIMITS[field];
-    return this.t(key, { count });
+    const problem = this.problems[field];
+    if (!problem || !(this.attempted || this.visited.has(field))) return '';
+    return problemText(this.t, field, problem, -this.remaining);
   }
 
   /** The request as it would be sent now. */
@@ -464,9 +463,13 @@ export class NewsComments extends LitElement {
     if (event.type === 'pagehide' || document.visibilityState === 'hidden') this.saveIfPending();
   };
 
-  private saveNow(articleId = this.article.id): void {
+  private cancelSave(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
+  }
+
+  private saveNow(articleId = this.article.id): void {
+    this.cancelSave();
     if (!this.endpointUrl || !articleId) return;
     const { title, comment, name, email } = this.values;
     saveDraft(articleId, { title, comment, name, email, titleEdited: this.titleEdited, ...this.idempotency });
@@ -475,8 +478,7 @@ export class NewsComments extends LitElement {
 
   private discard(): void {
     removeDraft(this.article.id);
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
+    this.cancelSave();
     this.idempotency = undefined;
     this.restored = false;
     this.titleEdited = false;
@@ -521,14 +523,14 @@ export class NewsComments extends LitElement {
     if (this.phase === 'sending' || !this.endpointUrl) return;
     this.attempted = true;
     this.serverErrors = {};
-    this.problems = validateRequest(this.request(), this.limit);
+    const request = this.request();
+    this.problems = validateRequest(request, this.limit);
     const invalid = FIELDS.filter((field) => this.problems[field]);
     if (invalid.length) {
       this.alert = this.t('fixProblems', { count: invalid.length });
       return this.focusFirstProblem();
     }
     const website = this.renderRoot.querySelector<HTMLInputElement>('[name="website"]')?.value;
-    const request = this.request();
     const payload: CommentPayload = {
       ...request,
       elapsed: Math.round(performance.now() - this.shownAt),

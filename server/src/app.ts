@@ -9,7 +9,6 @@ import { html } from 'hono/html';
 import { timingSafeEqual } from 'node:crypto';
 import {
   FIELDS,
-  LIMITS,
   countCharacters,
   isCleanText,
   spamSignals,
@@ -18,7 +17,7 @@ import {
   type ErrorAnswer,
   type Field,
 } from '../../src/contract.js';
-import { translator, type MessageKey } from '../../src/messages.js';
+import { problemText, translator } from '../../src/messages.js';
 import { rateLimiter } from './rate-limit.js';
 import type { Settings } from './settings.js';
 import type { CommentStore } from './store.js';
@@ -42,14 +41,12 @@ function checkRequest(body: unknown, maxComment: number): { request: CommentRequ
     const value = raw[key];
     request[key] = typeof value === 'string' ? normalise(value) : value;
   }
+  const overBy = () => countCharacters(String(request.comment)) - maxComment;
   for (const [key, problem] of Object.entries(validateRequest(request, maxComment))) {
     const field = key as Field | 'articleId' | 'articleUrl';
-    if (problem === 'invalidCharacters') errors[field] = t(problem);
-    else if (field === 'articleId' || field === 'articleUrl') errors[field] = t('articleInvalid');
-    else {
-      const count = field === 'comment' ? countCharacters(String(request.comment)) - maxComment : LIMITS[field];
-      errors[field] = t(problem as MessageKey, { count });
-    }
+    if (field === 'articleId' || field === 'articleUrl') {
+      errors[field] = t(problem === 'invalidCharacters' ? problem : 'articleInvalid');
+    } else errors[field] = problemText(t, field, problem, overBy());
   }
   return Object.keys(errors).length ? { errors } : { request: request as CommentRequest };
 }

@@ -1,0 +1,8 @@
+/** `npm run analyze` (and the docs check in `npm test`): custom-elements.json from the element's JSDoc. */
+export default {
+  globs: ['src/news-comments.ts'],
+  litelement: true,
+  outdir: '.',
+  // package.json names custom-elements.json itself; the docs check writes to a temporary folder and must not repoint it.
+  packagejson: false,
+};
