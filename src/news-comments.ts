@@ -206,6 +206,8 @@ export class NewsComments extends LitElement {
   private idempotency?: { key: string; keyFor: string };
   /** Stops the request under way. */
   private sending?: AbortController;
+  /** While a mouse button or finger is down on the form: fields left meanwhile, whose errors wait for the click. */
+  private revealAfterPointer?: Field[];
 
   private viewportObserver?: IntersectionObserver;
 
@@ -279,6 +281,7 @@ export class NewsComments extends LitElement {
         @submit=${this.onSubmit}
         @input=${this.onInput}
         @focusout=${this.onFocusOut}
+        @pointerdown=${this.onPointerDown}
       >
         ${this.restored
           ? html`<p class="restored" part="restored">
@@ -513,10 +516,34 @@ export class NewsComments extends LitElement {
     else this.announceTimer = setTimeout(announce, ANNOUNCE_AFTER_PAUSE);
   }
 
+  /**
+   * A field's error shows once the reader leaves it. If they leave it by pressing a button, the error would appear
+   * between press and release and push the button away from under the pointer, and the click would be lost; so
+   * while a pointer is down the error waits until the click has happened.
+   */
   private onFocusOut(event: FocusEvent): void {
     const field = (event.target as HTMLElement).id as Field;
-    if (FIELDS.includes(field) && !this.visited.has(field)) this.visited = new Set(this.visited).add(field);
+    if (!FIELDS.includes(field) || this.visited.has(field)) return;
+    if (this.revealAfterPointer) this.revealAfterPointer.push(field);
+    else this.visited = new Set(this.visited).add(field);
   }
+
+  private onPointerDown = (): void => {
+    if (this.revealAfterPointer) return;
+    this.revealAfterPointer = [];
+    const release = () => {
+      removeEventListener('pointerup', release, true);
+      removeEventListener('pointercancel', release, true);
+      // After the click that follows the release.
+      setTimeout(() => {
+        const fields = this.revealAfterPointer ?? [];
+        this.revealAfterPointer = undefined;
+        if (fields.length) this.visited = new Set([...this.visited, ...fields]);
+      });
+    };
+    addEventListener('pointerup', release, true);
+    addEventListener('pointercancel', release, true);
+  };
 
   private async onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault();

@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { NewsComments } from '../src/news-comments.js';
 import { alertText, errorOf, field, mockUrl, newRun, received, settled, statusText } from './support/helpers.js';
 
@@ -53,6 +53,26 @@ describe('when the reader uses only the keyboard', () => {
     await sendKeys({ type: 'not-an-email' });
     await sendKeys({ press: 'Tab' });
     await element.updateComplete;
+    expect(errorOf(element, 'email')).to.contain('name@example.com');
+  });
+});
+
+describe('when the reader clicks send while an error is about to appear', () => {
+  afterEach(() => resetMouse());
+
+  it('sends the click to the button, though the error pushes the button down', async () => {
+    const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published" article-title="A"></news-comments>`);
+    field(element, 'email').focus();
+    await sendKeys({ type: 'not-an-email' });
+    // Pressing the button takes focus from the email field, whose error then appears above the button.
+    const box = element.shadowRoot!.querySelector('[part="button"]')!.getBoundingClientRect();
+    const position: [number, number] = [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)];
+    await sendMouse({ type: 'move', position });
+    await sendMouse({ type: 'down' });
+    await element.updateComplete;
+    await sendMouse({ type: 'up' });
+    await element.updateComplete;
+    expect(alertText(element)).to.equal('Please correct the 3 highlighted fields.');
     expect(errorOf(element, 'email')).to.contain('name@example.com');
   });
 });
