@@ -12,33 +12,41 @@ const demoRedirect = (): Plugin => ({
 });
 
 /**
- * `vite build` writes the ES module with the language catalogues as chunks of their own (dist/locales/, stable
- * names); `vite build --mode classic` then writes the classic script, which loads those same files with `import()`
- * (relative to the script's own URL) instead of carrying every language inline.
+ * Three builds, run one after the other by `npm run build`:
+ * - `vite build`: the ES module, with the language catalogues as chunks of their own (dist/locales/, stable names);
+ * - `vite build --mode classic`: the classic script, which loads those same files with `import()` (relative to the
+ *   script's own URL) instead of carrying every language inline;
+ * - `vite build --mode deferred`: the checks and the sending code (src/deferred.ts), self-contained in
+ *   dist/chunks/deferred.js, which both scripts load with `import()` once the form is on screen. Being
+ *   self-contained (it repeats the few lines of character counting it shares with the form) is what lets the
+ *   classic script load it too.
  */
 export default defineConfig(({ mode }) => {
   const classic = mode === 'classic';
+  const deferred = mode === 'deferred';
+  const external = (id: string) => /\/deferred\.js$/.test(id) || (classic && /\/locales\/\w+\.js$/.test(id));
   return {
     publicDir: false,
     plugins: [demoRedirect()],
     server: { host: '127.0.0.1', port: 5173 },
     build: {
       target: 'es2022',
-      emptyOutDir: !classic,
+      emptyOutDir: mode === 'production',
       rolldownOptions: {
-        external: classic ? [/\/locales\/\w+\.js$/] : [],
+        external: deferred ? [] : external,
         // Vite leaves whitespace in ES library builds for bundlers to strip; ours is loaded as it is, so strip it.
         output: {
           minify: true,
           chunkFileNames: 'locales/[name].js',
-          paths: (id: string) => (classic ? `./locales/${id.split('/').pop()}` : id),
+          paths: (id: string) =>
+            id.endsWith('/deferred.js') ? './chunks/deferred.js' : classic ? `./locales/${id.split('/').pop()}` : id,
         },
       },
       lib: {
-        entry: 'src/define.ts',
+        entry: deferred ? 'src/deferred.ts' : 'src/define.ts',
         formats: [classic ? 'iife' : 'es'],
         name: 'NewsComments',
-        fileName: () => (classic ? 'news-comments.iife.js' : 'news-comments.js'),
+        fileName: () => (classic ? 'news-comments.iife.js' : deferred ? 'chunks/deferred.js' : 'news-comments.js'),
       },
     },
   };

@@ -2,7 +2,7 @@
  * The publisher's configuration, made safe: attribute values checked, and what the page itself says about the
  * article used where an attribute is left out. Bad values are reported on the console, never thrown.
  */
-import { LIMITS } from './contract.js';
+import { LIMITS } from './characters.js';
 
 /** A console warning for the page's developer. Values are checked only when they change, so it never repeats. */
 export function warn(problem: string): void {

@@ -11,10 +11,16 @@ export interface Draft {
   email: string;
   /** The reader changed the title from the article's. */
   titleEdited: boolean;
-  /** The idempotency key of the last attempt to send, and the request it was made for. */
+  /** The idempotency key of the last attempt to send, and the fingerprint of the request it was made for. */
   key?: string;
   keyFor?: string;
   savedAt: number;
+}
+
+/** An idempotency key and the fingerprint of the request it belongs to: a retry of that request reuses the key. */
+export interface Idempotency {
+  key: string;
+  keyFor: string;
 }
 
 export interface Reader {

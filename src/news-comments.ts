@@ -1,36 +1,17 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import {
-  articleDefaults,
-  pageColorScheme,
-  parseMessagesAttribute,
-  resolveCredentials,
-  resolveEndpoint,
-  resolveMaxLength,
-  resolveTimeout,
-  warn,
-} from './config.js';
-import {
-  FIELDS,
-  LIMITS,
-  countCharacters,
-  validateRequest,
-  type CommentRequest,
-  type CreatedAnswer,
-  type Field,
-} from './contract.js';
-import { loadDraft, loadReader, pruneDrafts, removeDraft, saveDraft, saveReader } from './draft.js';
-import {
-  catalogueFor,
-  checkMessages,
-  en,
-  isRightToLeft,
-  localeOf,
-  problemText,
-  translator,
-  type Messages,
-} from './messages.js';
-import { newIdempotencyKey, sendComment, type CommentPayload, type FailureReason, type Outcome } from './send.js';
+import { FIELDS, LIMITS, countCharacters, type Field } from './characters.js';
+import { pageColorScheme, parseMessagesAttribute } from './config.js';
+import type { CommentRequest, CreatedAnswer } from './contract.js';
+import { DraftController, type FormValues } from './controllers/drafts.js';
+import { InteractionController } from './controllers/interaction.js';
+import { LanguageController } from './controllers/language.js';
+import type { SendingController } from './controllers/sending.js';
+import { DEFAULTS, SettingsController, type Settings } from './controllers/settings.js';
+import { ViewportController } from './controllers/viewport.js';
+import { deferredNow, loadDeferred } from './later.js';
+import type { Messages } from './messages.js';
+import type { CommentPayload, FailureReason, Outcome } from './send.js';
 import { styles } from './styles.js';
 
 /** `detail` of `news-comments-error`: why the comment was not accepted. */
@@ -50,19 +31,9 @@ declare global {
   }
 }
 
-type Phase = 'editing' | 'sending' | 'sent' | 'failed';
-type Values = Record<Field, string>;
-
-const DEFAULT_TIMEOUT = 15_000;
 // The countdown is announced when typing pauses this long, and at once when it crosses a threshold.
 const ANNOUNCE_AFTER_PAUSE = 1_000;
 const LOW_REMAINING = 100;
-// Drafts are written at most this often while the reader types, and at once when the page is hidden.
-const SAVE_EVERY = 400;
-
-/** Our events cross shadow roots and bubble, as native form events do. */
-const event = <T>(type: string, detail: T, cancelable: boolean) =>
-  new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable });
 
 const autocomplete: Record<Field, 'off' | 'name' | 'email'> = { title: 'off', comment: 'off', name: 'name', email: 'email' };
 const countBand = (remaining: number) =>
@@ -138,20 +109,27 @@ export class NewsComments extends LitElement {
   /** Sent with each comment. Default: the canonical link, else the page's address. */
   @property({ attribute: 'article-url' }) articleUrl?: string;
 
-  /** Longest comment, in characters as a reader counts them. Not a positive whole number: a warning and 2000. */
-  @property({ attribute: 'max-length', type: Number }) maxLength = 2000;
+  /**
+   * Longest comment, in characters as a reader counts them. Not a positive whole number: a warning and 2000.
+   * @default 2000
+   */
+  @property({ attribute: 'max-length', type: Number }) maxLength: number = DEFAULTS.maxLength;
 
   /** Named in the default disclaimer ("This site" when empty). */
   @property({ attribute: 'site-name' }) siteName?: string;
 
-  /** Milliseconds before one attempt to send is given up. */
-  @property({ type: Number }) timeout = 15000;
+  /**
+   * Milliseconds before one attempt to send is given up.
+   * @default 15000
+   */
+  @property({ type: Number }) timeout: number = DEFAULTS.timeout;
 
   /**
    * Cookies with the request: `same-origin` (none to another origin), `include` (to a cross-origin endpoint too;
    * its CORS must allow credentials), or `omit`.
+   * @default 'same-origin'
    */
-  @property() credentials: RequestCredentials = 'same-origin';
+  @property() credentials: RequestCredentials = DEFAULTS.credentials;
 
   /** `off`: do not remember the reader's name and email across articles on this device. */
   @property({ attribute: 'remember-reader' }) rememberReader: 'on' | 'off' = 'on';
@@ -168,48 +146,43 @@ export class NewsComments extends LitElement {
   /** `lazy`: render the form only when it comes near the viewport (most comment boxes sit below the fold). */
   @property() loading: 'eager' | 'lazy' = 'eager';
 
-  @state() private values: Values = { title: '', comment: '', name: '', email: '' };
-  /** Fields the reader has left: their errors may show. */
-  @state() private visited = new Set<Field>();
-  /** The reader pressed send: every error may show. */
-  @state() private attempted = false;
-  @state() private phase: Phase = 'editing';
+  /** What the reader typed. */
+  @state() private values: FormValues = { title: '', comment: '', name: '', email: '' };
+  /** Field errors from the server, until the reader changes the field. */
   @state() private serverErrors: Partial<Record<Field, string>> = {};
-  @state() private status = '';
-  @state() private alert = '';
-  @state() private announcement = '';
-  /** The form holds a draft restored from this device. */
-  @state() private restored = false;
-  /** The language of the element, from `lang` on it or its ancestors. */
-  @state() private locale = 'en';
-  /** The built-in messages for `locale`, once loaded. */
-  @state() private catalogue?: Messages;
-  /** With `loading="lazy"`: the form has come near the viewport. */
-  @state() private nearViewport = false;
+  /** Send was pressed with this many fields to correct. */
+  @state() private toCorrect = 0;
+  /** The count of characters left that screen readers were last told. */
+  @state() private announced?: number;
   /** The page's own `color-scheme`, which `theme="auto"` follows. */
   @state() private pageScheme?: 'light' | 'dark';
+  /** Send was pressed, and the code to send could not be loaded. */
+  @state() private unloaded = false;
 
-  private t = translator();
-  private endpointUrl?: string;
-  private limit: number = LIMITS.comment;
-  private timeoutMs = DEFAULT_TIMEOUT;
-  private credentialsMode: RequestCredentials = 'same-origin';
-  private article = { id: '', title: '', url: '' };
-  private titleEdited = false;
-  private remaining: number = LIMITS.comment;
-  private problems: Partial<Record<string, string>> = {};
-  private announceTimer?: ReturnType<typeof setTimeout>;
+  readonly #settings = new SettingsController(this);
+  readonly #language = new LanguageController(this);
+  readonly #viewport = new ViewportController(this);
+  readonly #interaction = new InteractionController(this);
+  readonly #drafts = new DraftController(this, () => ({
+    articleId: this.#settings.value.article.id,
+    enabled: !!this.#settings.value.endpoint,
+    values: this.values,
+    titleEdited: this.#titleEdited,
+    rememberReader: this.#settings.value.rememberReader,
+  }));
+  /** Created with the deferred code, when the reader first sends. */
+  #sending?: SendingController;
+
+  #titleEdited = false;
+  #remaining: number = LIMITS.comment;
+  #problems: Partial<Record<string, string>> = {};
+  #announceTimer?: ReturnType<typeof setTimeout>;
   /** When the form first appeared: servers take a form sent within seconds for a bot's. */
-  private shownAt = 0;
-  private saveTimer?: ReturnType<typeof setTimeout>;
-  /** The key of the last attempt to send, and the request it was for: a retry of the same request reuses it. */
-  private idempotency?: { key: string; keyFor: string };
-  /** Stops the request under way. */
-  private sending?: AbortController;
-  /** While a mouse button or finger is down on the form: fields left meanwhile, whose errors wait for the click. */
-  private revealAfterPointer?: Field[];
-
-  private viewportObserver?: IntersectionObserver;
+  #shownAt = 0;
+  /** What the reader's last action waits for (the deferred code, a send getting under way): `updateComplete` too. */
+  readonly #waitingFor = new Set<Promise<unknown>>();
+  /** Send was pressed, and the comment is being checked (waiting for the deferred code, perhaps). */
+  #preparing = false;
 
   static override get observedAttributes(): string[] {
     return [...super.observedAttributes, 'lang'];
@@ -217,79 +190,75 @@ export class NewsComments extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    document.addEventListener('visibilitychange', this.saveIfHidden);
-    addEventListener('pagehide', this.saveIfHidden);
-    this.locale = localeOf(this);
     this.pageScheme = pageColorScheme(this);
   }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     super.attributeChangedCallback(name, old, value);
-    if (name === 'lang' && this.isConnected) this.locale = localeOf(this);
+    if (name === 'lang' && this.isConnected) this.#language.readLocale();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.viewportObserver?.disconnect();
-    clearTimeout(this.announceTimer);
-    this.saveIfPending();
-    document.removeEventListener('visibilitychange', this.saveIfHidden);
-    removeEventListener('pagehide', this.saveIfHidden);
+    clearTimeout(this.#announceTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const { articleChanged, previous } = this.#settings.refresh();
+    const { article, maxLength } = this.#settings.value;
+    if (articleChanged) this.#openArticle(previous.id);
+    if (!this.#titleEdited && this.values.title !== article.title) this.values = { ...this.values, title: article.title };
+    if (changed.has('loading')) this.#viewport.watch();
+    this.#remaining = maxLength - countCharacters(this.values.comment);
+    this.#problems = this.#check();
   }
 
   protected override updated(): void {
     // The form may first appear after the language loads, or when it scrolls near (loading="lazy").
-    if (!this.shownAt && this.renderRoot.querySelector('form')) this.shownAt = performance.now();
+    if (this.#shownAt || !this.renderRoot.querySelector('form')) return;
+    this.#shownAt = performance.now();
+    // The checks and the sending code, as soon as the form has been painted: never on the critical path, and never
+    // left for the reader's first click to fetch.
+    requestAnimationFrame(() => setTimeout(() => void loadDeferred().catch(() => undefined)));
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    const first = !this.hasUpdated;
-    if (first || changed.has('endpoint')) this.endpointUrl = resolveEndpoint(this.endpoint);
-    if (first || changed.has('maxLength')) this.limit = resolveMaxLength(this.maxLength);
-    if (first || changed.has('timeout')) this.timeoutMs = resolveTimeout(this.timeout, DEFAULT_TIMEOUT);
-    if (first || changed.has('credentials')) this.credentialsMode = resolveCredentials(this.credentials);
-    if (first || changed.has('locale')) this.loadCatalogue();
-    if (changed.has('locale') || changed.has('catalogue') || changed.has('messages')) {
-      this.t = translator(this.locale, this.catalogue ?? {}, checkMessages(this.messages, warn));
+  /** Also waits for the deferred code when the reader's last action needs it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    while (this.#waitingFor.size) {
+      await Promise.allSettled(this.#waitingFor);
+      complete = await super.getUpdateComplete();
     }
-    if (first || changed.has('loading')) this.watchViewport();
-    if (first || changed.has('articleId') || changed.has('articleTitle') || changed.has('articleUrl')) {
-      this.changeArticle();
-    }
-    this.remaining = this.limit - countCharacters(this.values.comment);
-    // Errors show only once the reader has left a field or pressed send; until then nothing needs checking, and the
-    // first paint and each keystroke skip the schema.
-    this.problems = this.attempted || this.visited.size ? validateRequest(this.request(), this.limit) : {};
+    return complete;
   }
 
   override render() {
     // Nothing until the reader's language is at hand, and with loading="lazy" until the form is near the viewport:
     // one render in the right words, never English first and then a jump.
-    if (!this.catalogue || (this.loading === 'lazy' && !this.nearViewport)) return nothing;
-    const { t, phase } = this;
-    // An Arabic or Urdu page without dir still reads right to left; a dir on the page is followed as it is.
-    const dir = isRightToLeft(this.locale) && !this.closest('[dir]') ? 'rtl' : '';
+    if (!this.#language.ready || !this.#viewport.shown) return nothing;
+    const { t, dir } = this.#language;
     const scheme = this.theme === 'auto' && this.pageScheme ? this.pageScheme : '';
-    if (!this.endpointUrl) return html`<div class="root ${scheme}" .dir=${dir}><p part="notice">${t('unavailable')}</p></div>`;
-    const sending = phase === 'sending';
+    if (!this.#settings.value.endpoint) {
+      return html`<div class="root ${scheme}" .dir=${dir}><p part="notice">${t('unavailable')}</p></div>`;
+    }
     return html`<div class="root ${scheme}" .dir=${dir}>
       <h2 id="heading" part="heading">${t('heading')}</h2>
       <form
         part="form"
         aria-labelledby="heading"
         novalidate
-        @submit=${this.onSubmit}
-        @input=${this.onInput}
-        @focusout=${this.onFocusOut}
-        @pointerdown=${this.onPointerDown}
+        @submit=${this.#onSubmit}
+        @input=${this.#onInput}
+        @focusout=${this.#onFocusOut}
+        @pointerdown=${() => this.#interaction.pointerDown()}
       >
-        ${this.restored
+        ${this.#drafts.restored
           ? html`<p class="restored" part="restored">
-              ${t('restored')} <button type="button" class="link" @click=${this.discard}>${t('discard')}</button>
+              ${t('restored')} <button type="button" class="link" @click=${this.#discard}>${t('discard')}</button>
             </p>`
           : nothing}
-        ${this.renderField('title')} ${this.renderField('comment')}
-        <div class="people">${this.renderField('name')} ${this.renderField('email')}</div>
+        ${this.#renderField('title')} ${this.#renderField('comment')}
+        <div class="people">${this.#renderField('name')} ${this.#renderField('email')}</div>
         <div class="trap" aria-hidden="true">
           <label>Website <input name="website" tabindex="-1" autocomplete="off" /></label>
         </div>
@@ -298,56 +267,16 @@ export class NewsComments extends LitElement {
             <p><strong>${t('disclaimerHeading')}</strong> ${t('disclaimer', { site: this.siteName?.trim() || t('thisSite') })}</p>
           </slot>
         </div>
-        <div class="actions">
-          <button part="button" aria-disabled=${sending ? 'true' : 'false'}>
-            ${sending ? t('sendingButton') : phase === 'failed' ? t('retry') : t('send')}
-          </button>
-          ${sending
-            ? html`<button type="button" part="cancel" class="secondary" @click=${() => this.sending?.abort()}>
-                ${t('cancel')}
-              </button>`
-            : nothing}
-          <p class="status ${phase}" part="status" role="status">${this.status}</p>
-          <p class="status failed" part="status" role="alert">${this.alert}</p>
-        </div>
+        ${this.#renderActions()}
       </form>
-      <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
+      <p class="visually-hidden" aria-live="polite">${this.announced === undefined ? '' : this.#counterText(this.announced)}</p>
     </div>`;
   }
 
-  private loadCatalogue(): void {
-    const { locale } = this;
-    const catalogue = catalogueFor(locale);
-    if (!(catalogue instanceof Promise)) {
-      this.catalogue = catalogue;
-      return;
-    }
-    catalogue
-      // A catalogue that fails to load (a flaky network) leaves the form in English, never without a form.
-      .catch(() => en)
-      .then((loaded) => {
-        if (this.locale === locale) this.catalogue = loaded;
-      });
-  }
-
-  private watchViewport(): void {
-    this.viewportObserver?.disconnect();
-    if (this.loading !== 'lazy' || this.nearViewport) return;
-    this.viewportObserver = new IntersectionObserver(
-      (entries) => {
-        if (!entries.some((entry) => entry.isIntersecting)) return;
-        this.nearViewport = true;
-        this.viewportObserver?.disconnect();
-      },
-      { rootMargin: '400px' },
-    );
-    this.viewportObserver.observe(this);
-  }
-
-  private renderField(field: Field) {
-    const error = this.visibleError(field);
+  #renderField(field: Field) {
+    const error = this.#visibleError(field);
     const describedBy = [field === 'comment' && 'counter', error && `${field}-error`].filter(Boolean).join(' ');
-    const sending = this.phase === 'sending';
+    const readonly = !!this.#sending?.busy;
     const value = this.values[field];
     const control =
       field === 'comment'
@@ -359,7 +288,7 @@ export class NewsComments extends LitElement {
             dir="auto"
             required
             .value=${value}
-            ?readonly=${sending}
+            ?readonly=${readonly}
             aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${describedBy}
           ></textarea>`
@@ -373,43 +302,88 @@ export class NewsComments extends LitElement {
             dir="auto"
             required
             .value=${value}
-            ?readonly=${sending}
+            ?readonly=${readonly}
             aria-invalid=${error ? 'true' : 'false'}
             aria-describedby=${describedBy || nothing}
           />`;
     return html`<div class="field">
-      <label for=${field} part="${field}-label">${this.t(`${field}Label`)}</label>
-      ${control} ${field === 'comment' ? this.renderCounter() : nothing}
+      <label for=${field} part="${field}-label">${this.#language.t(`${field}Label`)}</label>
+      ${control} ${field === 'comment' ? this.#renderCounter() : nothing}
       ${error ? html`<p id="${field}-error" class="error" part="error">${error}</p>` : nothing}
     </div>`;
   }
 
-  private renderCounter() {
-    const over = this.remaining < 0;
-    return html`<p id="counter" class="counter ${over ? 'over' : ''}" part="counter">${this.counterText()}</p>`;
+  #renderCounter() {
+    const over = this.#remaining < 0;
+    return html`<p id="counter" class="counter ${over ? 'over' : ''}" part="counter">${this.#counterText(this.#remaining)}</p>`;
   }
 
-  private counterText(remaining = this.remaining): string {
-    return remaining < 0
-      ? this.t('charactersOver', { count: -remaining })
-      : this.t('charactersLeft', { count: remaining });
+  #renderActions() {
+    const { t } = this.#language;
+    const sending = this.#sending;
+    const phase = this.unloaded ? 'failed' : (sending?.phase ?? 'editing');
+    const busy = phase === 'sending';
+    // Nothing is said about sending before the reader sends, and by then the deferred code with its words is here;
+    // if it could not be loaded, only that the comment was not sent.
+    const late = deferredNow();
+    const alert = this.unloaded
+      ? t('notSent', { reason: t('unreachable') })
+      : (late?.alertText(t, sending?.outcome, this.toCorrect) ?? '');
+    return html`<div class="actions">
+      <button part="button" aria-disabled=${busy ? 'true' : 'false'}>
+        ${busy ? t('sendingButton') : phase === 'failed' ? t('retry') : t('send')}
+      </button>
+      ${busy
+        ? html`<button type="button" part="cancel" class="secondary" @click=${() => sending?.abort()}>${t('cancel')}</button>`
+        : nothing}
+      <p class="status ${phase}" part="status" role="status">${sending ? late?.statusText(t, sending) : ''}</p>
+      <p class="status failed" part="status" role="alert">${alert}</p>
+    </div>`;
+  }
+
+  #counterText(remaining: number): string {
+    const { t } = this.#language;
+    return remaining < 0 ? t('charactersOver', { count: -remaining }) : t('charactersLeft', { count: remaining });
   }
 
   /** The message under a field: the server's, else our own once the reader has left the field or pressed send. */
-  private visibleError(field: Field): string {
+  #visibleError(field: Field): string {
     const fromServer = this.serverErrors[field];
     if (fromServer) return fromServer;
-    const problem = this.problems[field];
-    if (!problem || !(this.attempted || this.visited.has(field))) return '';
-    return problemText(this.t, field, problem, -this.remaining);
+    const problem = this.#problems[field];
+    const late = deferredNow();
+    if (!problem || !late || !this.#interaction.showsError(field)) return '';
+    return late.problemText(this.#language.t, field, problem, -this.#remaining);
+  }
+
+  /**
+   * The problems of the form, once an error may show: until the reader has left a field or pressed send nothing
+   * needs checking, so the first paint and each keystroke skip the schema. If the checks have not arrived yet, they
+   * are fetched and the errors show when they have.
+   */
+  #check(): Partial<Record<string, string>> {
+    if (!this.#interaction.checking) return {};
+    const late = deferredNow();
+    if (late) return late.validateRequest(this.#request(), this.#settings.value.maxLength);
+    if (!this.#waitingFor.size) void this.#track(loadDeferred().then(() => this.requestUpdate())).catch(() => undefined);
+    return {};
+  }
+
+  /** Until `promise` settles, `updateComplete` waits for it and the renders that follow. */
+  #track<T>(promise: Promise<T>): Promise<T> {
+    this.#waitingFor.add(promise);
+    const done = () => void this.#waitingFor.delete(promise);
+    promise.then(done, done);
+    return promise;
   }
 
   /** The request as it would be sent now. */
-  private request(): CommentRequest {
+  #request(): CommentRequest {
     const { title, comment, name, email } = this.values;
+    const { article } = this.#settings.value;
     return {
-      articleId: this.article.id,
-      articleUrl: this.article.url,
+      articleId: article.id,
+      articleUrl: article.url,
       title: title.trim(),
       comment: comment.trim(),
       name: name.trim(),
@@ -417,237 +391,118 @@ export class NewsComments extends LitElement {
     };
   }
 
-  /** Takes the article from the attributes or the page; a different article starts a fresh comment. */
-  private changeArticle(): void {
-    const defaults = articleDefaults(this.ownerDocument);
-    const previousId = this.article.id;
-    this.article = {
-      id: this.articleId?.trim() || defaults.id,
-      title: this.articleTitle?.trim() || defaults.title,
-      url: this.articleUrl?.trim() || defaults.url,
-    };
-    if (previousId !== this.article.id) {
-      // What was typed for the previous article stays in its draft, and never goes with this one.
-      if (previousId) this.saveIfPending(previousId);
-      this.resetFeedback();
-      this.phase = 'editing';
-      this.status = '';
-      this.restoreDraft();
-    }
-    if (!this.titleEdited) this.values = { ...this.values, title: this.article.title };
+  /** Another article (or the first): what was typed for the previous one stays in its draft; this one's is restored. */
+  #openArticle(previousId: string): void {
+    if (previousId) this.#drafts.flush(previousId);
+    this.#resetFeedback();
+    const { article, rememberReader } = this.#settings.value;
+    const restored = this.#drafts.restore(article.id, article.title, this.values, rememberReader);
+    this.values = restored.values;
+    this.#titleEdited = restored.titleEdited;
   }
 
-  /** Fills the form from this article's draft, and name and email from the reader's last comment. */
-  private restoreDraft(): void {
-    if (!this.hasUpdated) pruneDrafts();
-    const draft = loadDraft(this.article.id);
-    const reader = this.rememberReader === 'off' ? undefined : loadReader();
-    this.idempotency = draft?.key ? { key: draft.key, keyFor: draft.keyFor ?? '' } : undefined;
-    this.restored = !!draft && (draft.comment.trim() !== '' || draft.titleEdited);
-    this.titleEdited = !!draft?.titleEdited;
-    this.values = {
-      title: draft?.titleEdited ? draft.title : this.article.title,
-      comment: draft?.comment ?? '',
-      name: draft?.name || reader?.name || this.values.name,
-      email: draft?.email || reader?.email || this.values.email,
-    };
+  /** Back to a fresh start: no errors, no outcome of an earlier send. */
+  #resetFeedback(): void {
+    this.#interaction.reset();
+    this.#sending?.reset();
+    this.serverErrors = {};
+    this.toCorrect = 0;
+    this.unloaded = false;
   }
 
-  private scheduleSave(): void {
-    this.saveTimer ??= setTimeout(() => this.saveNow(), SAVE_EVERY);
-  }
-
-  private saveIfPending(articleId = this.article.id): void {
-    if (this.saveTimer !== undefined) this.saveNow(articleId);
-  }
-
-  /** Leaving the page or hiding it may be the last chance to save: a phone may discard the tab after it. */
-  private saveIfHidden = (event: Event): void => {
-    if (event.type === 'pagehide' || document.visibilityState === 'hidden') this.saveIfPending();
-  };
-
-  private cancelSave(): void {
-    clearTimeout(this.saveTimer);
-    this.saveTimer = undefined;
-  }
-
-  private saveNow(articleId = this.article.id): void {
-    this.cancelSave();
-    if (!this.endpointUrl || !articleId) return;
-    const { title, comment, name, email } = this.values;
-    saveDraft(articleId, { title, comment, name, email, titleEdited: this.titleEdited, ...this.idempotency });
-    if (this.rememberReader !== 'off') saveReader({ name, email });
-  }
-
-  private discard(): void {
-    removeDraft(this.article.id);
-    this.cancelSave();
-    this.idempotency = undefined;
-    this.restored = false;
-    this.titleEdited = false;
-    this.values = { ...this.values, title: this.article.title, comment: '' };
-    this.resetFeedback();
+  #discard(): void {
+    this.#drafts.discard(this.#settings.value.article.id);
+    this.#titleEdited = false;
+    this.values = { ...this.values, title: this.#settings.value.article.title, comment: '' };
+    this.#resetFeedback();
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#comment')?.focus());
   }
 
-  private resetFeedback(): void {
-    this.visited = new Set();
-    this.attempted = false;
-    this.serverErrors = {};
-    this.alert = '';
-  }
-
-  private onInput(event: Event): void {
+  #onInput(event: Event): void {
     const { name, value } = event.target as HTMLInputElement | HTMLTextAreaElement;
     const field = name as Field;
     if (!FIELDS.includes(field)) return;
     this.values = { ...this.values, [field]: value };
-    if (field === 'title') this.titleEdited = true;
+    if (field === 'title') this.#titleEdited = true;
     if (this.serverErrors[field]) this.serverErrors = { ...this.serverErrors, [field]: undefined };
-    if (field === 'comment') this.scheduleAnnouncement(this.limit - countCharacters(value));
-    this.scheduleSave();
+    if (field === 'comment') this.#scheduleAnnouncement(this.#settings.value.maxLength - countCharacters(value));
+    this.#drafts.schedule();
   }
 
   /** Screen readers hear the countdown when typing pauses, and at once when it crosses 100 left, 0 left or over. */
-  private scheduleAnnouncement(remaining: number): void {
-    clearTimeout(this.announceTimer);
-    const announce = () => (this.announcement = this.counterText(remaining));
-    if (countBand(remaining) !== countBand(this.remaining)) announce();
-    else this.announceTimer = setTimeout(announce, ANNOUNCE_AFTER_PAUSE);
+  #scheduleAnnouncement(remaining: number): void {
+    clearTimeout(this.#announceTimer);
+    const announce = () => (this.announced = remaining);
+    if (countBand(remaining) !== countBand(this.#remaining)) announce();
+    else this.#announceTimer = setTimeout(announce, ANNOUNCE_AFTER_PAUSE);
   }
 
-  /**
-   * A field's error shows once the reader leaves it. If they leave it by pressing a button, the error would appear
-   * between press and release and push the button away from under the pointer, and the click would be lost; so
-   * while a pointer is down the error waits until the click has happened.
-   */
-  private onFocusOut(event: FocusEvent): void {
+  #onFocusOut(event: FocusEvent): void {
     const field = (event.target as HTMLElement).id as Field;
-    if (!FIELDS.includes(field) || this.visited.has(field)) return;
-    if (this.revealAfterPointer) this.revealAfterPointer.push(field);
-    else this.visited = new Set(this.visited).add(field);
+    if (FIELDS.includes(field)) this.#interaction.leave(field);
   }
 
-  private onPointerDown = (): void => {
-    if (this.revealAfterPointer) return;
-    this.revealAfterPointer = [];
-    const release = () => {
-      removeEventListener('pointerup', release, true);
-      removeEventListener('pointercancel', release, true);
-      // After the click that follows the release.
-      setTimeout(() => {
-        const fields = this.revealAfterPointer ?? [];
-        this.revealAfterPointer = undefined;
-        if (fields.length) this.visited = new Set([...this.visited, ...fields]);
-      });
-    };
-    addEventListener('pointerup', release, true);
-    addEventListener('pointercancel', release, true);
-  };
-
-  private async onSubmit(event: SubmitEvent): Promise<void> {
+  #onSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    if (this.phase === 'sending' || !this.endpointUrl) return;
-    this.attempted = true;
+    const settings = this.#settings.value;
+    if (this.#sending?.busy || this.#preparing || !settings.endpoint) return;
+    this.#preparing = true;
+    this.#interaction.submit();
     this.serverErrors = {};
-    const request = this.request();
-    this.problems = validateRequest(request, this.limit);
-    const invalid = FIELDS.filter((field) => this.problems[field]);
-    if (invalid.length) {
-      this.alert = this.t('fixProblems', { count: invalid.length });
-      return this.focusFirstProblem();
-    }
-    const website = this.renderRoot.querySelector<HTMLInputElement>('[name="website"]')?.value;
-    const payload: CommentPayload = {
-      ...request,
-      elapsed: Math.round(performance.now() - this.shownAt),
-      ...(website ? { website } : {}),
-    };
-    if (!this.emit('news-comments-submit', payload, true)) return;
-    this.useIdempotencyKey(JSON.stringify(request));
-    // Saved before sending: after a reload mid-request, the retry carries the same key.
-    this.saveNow();
-    const { t } = this;
-    const articleId = this.article.id;
-    const sending = (this.sending = new AbortController());
-    this.phase = 'sending';
-    this.alert = '';
-    this.status = t('sending');
-    const outcome = await sendComment(this.endpointUrl, payload, {
-      timeout: this.timeoutMs,
-      idempotencyKey: this.idempotency!.key,
-      credentials: this.credentialsMode,
-      signal: sending.signal,
-      onWait: (wait) => {
-        this.status =
-          wait.reason === 'offline'
-            ? t('waitingOffline')
-            : t(wait.reason === 'busy' ? 'waitingBusy' : 'waitingRetry', { count: wait.seconds });
-      },
-    });
-    this.sending = undefined;
-    if (articleId === this.article.id) this.settle(outcome);
-    else {
-      // The page moved to another article meanwhile: the form shows that one now, so only the old draft changes.
-      if (outcome.kind === 'created') removeDraft(articleId);
-      this.phase = 'editing';
-      this.status = '';
-    }
+    this.toCorrect = 0;
+    this.unloaded = false;
+    // Pressed before the deferred code arrived: the click waits for it, and is never lost. Tests and pages awaiting
+    // `updateComplete` wait until the comment is on its way (or its problems are shown).
+    let started!: () => void;
+    void this.#track(new Promise<void>((resolve) => (started = resolve)));
+    void this.#submit(settings, started);
   }
 
-  /**
-   * Reuses the key of an earlier attempt at this same request, from this tab or another one (through the draft),
-   * so that however often it is sent, the server stores it once. A changed comment is a new request with a new key.
-   */
-  private useIdempotencyKey(keyFor: string): void {
-    const stored = loadDraft(this.article.id);
-    const earlier = [this.idempotency, stored?.key ? { key: stored.key, keyFor: stored.keyFor ?? '' } : undefined];
-    this.idempotency = earlier.find((candidate) => candidate?.keyFor === keyFor) ?? { key: newIdempotencyKey(), keyFor };
-  }
-
-  private settle(outcome: Outcome): void {
-    const { t } = this;
-    this.status = '';
-    if (outcome.kind === 'created') {
-      this.phase = 'sent';
-      this.status = t(outcome.answer.status);
-      this.values = { ...this.values, comment: '', title: this.article.title };
-      this.titleEdited = false;
-      this.restored = false;
-      this.resetFeedback();
-      // The draft keeps only the key of what was sent, so another tab sending the same text is recognised.
-      this.saveNow();
-      this.emit('news-comments-success', outcome.answer);
-    } else if (outcome.kind === 'invalid') {
-      this.phase = 'editing';
-      const errors: Record<string, string> = { ...outcome.errors };
+  async #submit(settings: Settings, started: () => void): Promise<void> {
+    let sent: Promise<Outcome | undefined>;
+    try {
+      const late = deferredNow() ?? (await loadDeferred());
+      const request = this.#request();
+      this.#problems = late.validateRequest(request, settings.maxLength);
+      const invalid = FIELDS.filter((field) => this.#problems[field]);
+      if (invalid.length) {
+        this.toCorrect = invalid.length;
+        void this.#focusFirstProblem();
+        return;
+      }
+      const sending = (this.#sending ??= new late.SendingController(this, this.#drafts, FIELDS));
+      sent = sending.send(settings.article.id, request, {
+        endpoint: settings.endpoint!,
+        timeout: settings.timeout,
+        credentials: settings.credentials,
+        elapsed: Math.round(performance.now() - this.#shownAt),
+        website: this.renderRoot.querySelector<HTMLInputElement>('[name="website"]')?.value,
+      });
+    } catch {
+      this.unloaded = true;
+      return;
+    } finally {
+      this.#preparing = false;
+      this.requestUpdate();
+      started();
+    }
+    const outcome = await sent;
+    if (outcome?.kind === 'created') {
+      const { article, rememberReader } = this.#settings.value;
+      const { name, email } = this.values;
+      this.values = { ...this.values, comment: '', title: article.title };
+      this.#titleEdited = false;
+      this.#interaction.reset();
+      this.#drafts.sent(article.id, this.#drafts.key, rememberReader ? { name, email } : undefined);
+    } else if (outcome?.kind === 'invalid') {
+      const { errors } = outcome;
       this.serverErrors = Object.fromEntries(FIELDS.filter((field) => errors[field]).map((field) => [field, errors[field]]));
-      for (const field of FIELDS) delete errors[field];
-      // Errors on fields the reader cannot change (such as the article id) are shown as one refusal.
-      const others = Object.values(errors).join(' ');
-      this.alert = others
-        ? t('notSent', { reason: t('rejected', { detail: others }) })
-        : t('fixProblems', { count: Object.keys(this.serverErrors).length });
-      if (others) this.phase = 'failed';
-      this.emit('news-comments-error', { reason: 'invalid', status: outcome.status, errors: outcome.errors });
-      void this.focusFirstProblem();
-    } else if (outcome.reason === 'cancelled') {
-      this.phase = 'editing';
-      this.status = t('cancelled');
-      this.emit('news-comments-error', { reason: outcome.reason });
-    } else {
-      this.phase = 'failed';
-      this.alert = t('notSent', { reason: t(outcome.reason, { detail: outcome.detail ?? '' }) });
-      this.emit('news-comments-error', { reason: outcome.reason, status: outcome.status });
+      void this.#focusFirstProblem();
     }
   }
 
-  private async focusFirstProblem(): Promise<void> {
+  async #focusFirstProblem(): Promise<void> {
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }
-
-  private emit<T>(type: keyof HTMLElementEventMap, detail: T, cancelable = false): boolean {
-    return this.dispatchEvent(event(type, detail, cancelable));
   }
 }

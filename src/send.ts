@@ -77,6 +77,25 @@ export function newIdempotencyKey(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * A fingerprint of what is being sent, so that a retry of the same comment reuses its idempotency key: a 64-bit
+ * hash, kept in the draft instead of the comment itself (the device keeps nothing of a comment once it is sent).
+ */
+export function fingerprint(text: string): string {
+  // Two 32-bit FNV-1a-style hashes with different seeds and multipliers; not cryptographic, only for telling one
+  // comment from another on the reader's own device.
+  let first = 0x811c9dc5;
+  let second = 0x01000193 ^ text.length;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    first = Math.imul(first ^ code, 0x01000193);
+    second = Math.imul(second ^ code, 0x5bd1e995);
+    second ^= second >>> 15;
+  }
+  const hex = (value: number) => (value >>> 0).toString(16).padStart(8, '0');
+  return hex(first) + hex(second);
+}
+
 const cancelled: Outcome = { kind: 'failed', reason: 'cancelled' };
 
 /** Resolves when `start` calls back, or at once when the signal aborts. */

@@ -17,12 +17,13 @@ import {
   type ErrorAnswer,
   type Field,
 } from '../../src/contract.js';
-import { problemText, translator } from '../../src/messages.js';
+import { en, problemText } from '../../src/messages-late.js';
+import { translator } from '../../src/messages.js';
 import { rateLimiter } from './rate-limit.js';
 import type { Settings } from './settings.js';
 import type { CommentStore } from './store.js';
 
-const t = translator('en');
+const t = translator('en', en);
 
 /** Who is sending, for the rate limit: the socket's address, or the proxy's word for it when trusted. */
 export type ClientAddress = (c: Context) => string;

@@ -1,5 +1,5 @@
 /** What the element tests share: reaching into the form as a reader would, and asking the mock server what it got. */
-import { elementUpdated, waitUntil } from '@open-wc/testing';
+import { waitUntil } from '@open-wc/testing';
 import type { NewsComments } from '../../src/news-comments.js';
 import '../../src/define.js';
 
@@ -32,6 +32,13 @@ export async function stored(run: string): Promise<number> {
 // Every test starts on a device with no drafts and no remembered reader.
 beforeEach(() => localStorage.clear());
 
+/**
+ * Waits until the element has rendered what the reader's last action changed (including, after leaving a field or
+ * pressing send, the arrival of the deferred checks). open-wc's `elementUpdated` cannot tell a promise from another
+ * frame (a tab in an iframe) and would only wait a frame there.
+ */
+export const updated = async (element: NewsComments) => void (await element.updateComplete);
+
 export const shadow = (element: NewsComments) => element.shadowRoot!;
 export const field = (element: NewsComments, name: FieldName) =>
   shadow(element).querySelector<HTMLInputElement | HTMLTextAreaElement>(`#${name}`)!;
@@ -51,14 +58,14 @@ export async function fill(element: NewsComments, name: FieldName, value: string
   const control = field(element, name);
   control.value = value;
   control.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true, inputType: 'insertFromPaste' }));
-  await elementUpdated(element);
+  await updated(element);
 }
 
 /** Leaves a field, as tabbing away does. */
 export async function leave(element: NewsComments, name: FieldName): Promise<void> {
   field(element, name).focus();
   field(element, name).blur();
-  await elementUpdated(element);
+  await updated(element);
 }
 
 export async function fillValid(element: NewsComments, comment = 'A thoughtful comment.'): Promise<void> {
@@ -69,13 +76,13 @@ export async function fillValid(element: NewsComments, comment = 'A thoughtful c
 
 export async function send(element: NewsComments): Promise<void> {
   button(element).click();
-  await elementUpdated(element);
+  await updated(element);
 }
 
 /** Waits until the request has settled: the form is no longer sending. */
 export async function settled(element: NewsComments, timeout = 5000): Promise<void> {
   await waitUntil(() => button(element).getAttribute('aria-disabled') !== 'true', 'still sending', { timeout });
-  await elementUpdated(element);
+  await updated(element);
 }
 
 /** The console warnings given while `body` runs, one per line. */
