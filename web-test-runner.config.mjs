@@ -94,6 +94,17 @@ function reactModule() {
   };
 }
 
+/**
+ * `/slow-chunks/…` serves the same files as `/…`, but holds back the deferred chunk for 1.5 s: a reader on a slow
+ * connection who sends before it has arrived.
+ */
+async function slowChunks(context, next) {
+  if (!context.url.startsWith('/slow-chunks/')) return next();
+  if (context.url.includes('/chunks/deferred.js')) await new Promise((resolve) => setTimeout(resolve, 1500));
+  context.url = context.url.slice('/slow-chunks'.length);
+  return next();
+}
+
 export default {
   files: ['test/**/*.test.ts'],
   nodeResolve: true,
@@ -106,7 +117,7 @@ export default {
     referenceServer(),
     offlineCommand(),
   ],
-  middleware: [mockEndpoint],
+  middleware: [slowChunks, mockEndpoint],
   browsers: [chromeLauncher({ launchOptions: { args } })],
   testFramework: { config: { timeout: 10000 } },
 };

@@ -1,5 +1,4 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { FIELDS, LIMITS, countCharacters, type Field } from './characters.js';
 import { pageColorScheme, parseMessagesAttribute } from './config.js';
 import type { CommentRequest, CreatedAnswer } from './contract.js';
@@ -88,6 +87,27 @@ const countBand = (remaining: number) =>
  */
 export class NewsComments extends LitElement {
   static override styles = styles;
+  static override properties = {
+    endpoint: {},
+    articleId: { attribute: 'article-id' },
+    articleTitle: { attribute: 'article-title' },
+    articleUrl: { attribute: 'article-url' },
+    maxLength: { attribute: 'max-length', type: Number },
+    siteName: { attribute: 'site-name' },
+    timeout: { type: Number },
+    credentials: {},
+    rememberReader: { attribute: 'remember-reader' },
+    theme: { reflect: true },
+    messages: { converter: { fromAttribute: parseMessagesAttribute } },
+    loading: {},
+    values: { state: true, attribute: false },
+    serverErrors: { state: true, attribute: false },
+    toCorrect: { state: true, attribute: false },
+    announced: { state: true, attribute: false },
+    pageScheme: { state: true, attribute: false },
+    unloaded: { state: true, attribute: false },
+  };
+
 
   /** Registers the element under `tag`; calling it again, or loading the script twice, does nothing. */
   static define(tag = 'news-comments', registry: CustomElementRegistry = customElements): void {
@@ -98,66 +118,66 @@ export class NewsComments extends LitElement {
    * Where comments are posted: an http(s) URL, or a path on the page's origin. Required: without a usable one the
    * element shows "Comments are not available on this page." and warns on the console.
    */
-  @property() endpoint?: string;
+  endpoint?: string;
 
   /** Identifies the article to the server. Default: the canonical link, else the page's path. */
-  @property({ attribute: 'article-id' }) articleId?: string;
+  articleId?: string;
 
   /** Prefills the title field. Default: the `og:title` meta, else the document title. */
-  @property({ attribute: 'article-title' }) articleTitle?: string;
+  articleTitle?: string;
 
   /** Sent with each comment. Default: the canonical link, else the page's address. */
-  @property({ attribute: 'article-url' }) articleUrl?: string;
+  articleUrl?: string;
 
   /**
    * Longest comment, in characters as a reader counts them. Not a positive whole number: a warning and 2000.
    * @default 2000
    */
-  @property({ attribute: 'max-length', type: Number }) maxLength: number = DEFAULTS.maxLength;
+  maxLength: number = DEFAULTS.maxLength;
 
   /** Named in the default disclaimer ("This site" when empty). */
-  @property({ attribute: 'site-name' }) siteName?: string;
+  siteName?: string;
 
   /**
    * Milliseconds before one attempt to send is given up.
    * @default 15000
    */
-  @property({ type: Number }) timeout: number = DEFAULTS.timeout;
+  timeout: number = DEFAULTS.timeout;
 
   /**
    * Cookies with the request: `same-origin` (none to another origin), `include` (to a cross-origin endpoint too;
    * its CORS must allow credentials), or `omit`.
    * @default 'same-origin'
    */
-  @property() credentials: RequestCredentials = DEFAULTS.credentials;
+  credentials: RequestCredentials = DEFAULTS.credentials;
 
   /** `off`: do not remember the reader's name and email across articles on this device. */
-  @property({ attribute: 'remember-reader' }) rememberReader: 'on' | 'off' = 'on';
+  rememberReader: 'on' | 'off' = 'on';
 
   /** `auto` follows the page's `color-scheme`, else the reader's system; `light` or `dark` pins one. Reflected. */
-  @property({ reflect: true }) theme: 'auto' | 'light' | 'dark' = 'auto';
+  theme: 'auto' | 'light' | 'dark' = 'auto';
 
   /**
    * Replaces any message, by key (the keys of `en` in `src/messages.ts`): an object, or JSON in the attribute.
    * An unknown key or a placeholder the message does not have is a console warning, and left out.
    */
-  @property({ converter: { fromAttribute: parseMessagesAttribute } }) messages?: Partial<Messages>;
+  messages?: Partial<Messages>;
 
   /** `lazy`: render the form only when it comes near the viewport (most comment boxes sit below the fold). */
-  @property() loading: 'eager' | 'lazy' = 'eager';
+  loading: 'eager' | 'lazy' = 'eager';
 
   /** What the reader typed. */
-  @state() private values: FormValues = { title: '', comment: '', name: '', email: '' };
+  private values: FormValues = { title: '', comment: '', name: '', email: '' };
   /** Field errors from the server, until the reader changes the field. */
-  @state() private serverErrors: Partial<Record<Field, string>> = {};
+  private serverErrors: Partial<Record<Field, string>> = {};
   /** Send was pressed with this many fields to correct. */
-  @state() private toCorrect = 0;
+  private toCorrect = 0;
   /** The count of characters left that screen readers were last told. */
-  @state() private announced?: number;
+  private announced?: number;
   /** The page's own `color-scheme`, which `theme="auto"` follows. */
-  @state() private pageScheme?: 'light' | 'dark';
+  private pageScheme?: 'light' | 'dark';
   /** Send was pressed, and the code to send could not be loaded. */
-  @state() private unloaded = false;
+  private unloaded = false;
 
   readonly #settings = new SettingsController(this);
   readonly #language = new LanguageController(this);

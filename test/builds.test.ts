@@ -34,3 +34,37 @@ describe('when a page loads a built script', () => {
     );
   });
 });
+
+describe('when the reader acts before the deferred code has arrived', () => {
+  afterEach(() => document.querySelectorAll('iframe').forEach((frame) => frame.remove()));
+
+  it('sends the comment once the code arrives: the click is not lost', async () => {
+    const run = crypto.randomUUID();
+    const doc = await load(`/test/fixtures/slow-chunk.html?endpoint=${encodeURIComponent(`/mock/published?run=${run}`)}`);
+    const element = doc.querySelector('news-comments')!;
+    const root = element.shadowRoot!;
+    for (const [name, value] of Object.entries({ comment: 'Sent before the checks arrived', name: 'Asha', email: 'asha@example.com' })) {
+      const control = root.querySelector<HTMLInputElement>(`#${name}`)!;
+      control.value = value;
+      control.dispatchEvent(new Event('input', { bubbles: true }));
+    }
+    root.querySelector<HTMLButtonElement>('[part="button"]')!.click();
+    const log = async () => (await (await fetch(`/mock/log?run=${run}`)).json()) as { stored: number };
+    expect((await log()).stored).to.equal(0);
+    await waitUntil(() => root.querySelector('[role="status"]')!.textContent!.includes('Thank you'), 'never sent', { timeout: 5000 });
+    expect((await log()).stored).to.equal(1);
+  });
+
+  it('shows the error of a field left early, once the checks arrive', async () => {
+    const doc = await load(`/test/fixtures/slow-chunk.html?endpoint=/mock/published`);
+    const root = doc.querySelector('news-comments')!.shadowRoot!;
+    const email = root.querySelector<HTMLInputElement>('#email')!;
+    email.value = 'asha@';
+    email.dispatchEvent(new Event('input', { bubbles: true }));
+    email.focus();
+    email.blur();
+    await waitUntil(() => root.querySelector('#email-error'), 'no error shown', { timeout: 5000 });
+    expect(root.querySelector('#email-error')!.textContent).to.contain('name@example.com');
+    expect(email.getAttribute('aria-invalid')).to.equal('true');
+  });
+});

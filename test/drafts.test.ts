@@ -130,6 +130,37 @@ describe('when the server confirms the comment', () => {
     expect(field(second, 'name').value).to.equal('');
     expect(localStorage.getItem('news-comments:reader')).to.be.null;
   });
+
+  it('keeps nothing of the sent comment on the device, only a fingerprint for retries', async () => {
+    const run = newRun();
+    const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published?run=${run}" article-id="kept-${run}" article-title="A" remember-reader="off"></news-comments>`);
+    await fill(element, 'title', 'My own title');
+    await fillValid(element, 'Words that were sent');
+    await send(element);
+    await settled(element);
+    const stored = localStorage.getItem(`news-comments:draft:kept-${run}`) ?? '';
+    for (const sent of ['My own title', 'Words that were sent', 'Asha Rao', 'asha@example.com']) expect(stored).not.to.contain(sent);
+    expect(draftOf(`kept-${run}`).keyFor).to.match(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe('when the reader discards after a failed send', () => {
+  it('offers to send, not to try again, over the empty form', async () => {
+    const articleId = `discard-failed-${newRun()}`;
+    localStorage.setItem(
+      draftKey(articleId),
+      JSON.stringify({ title: 'T', comment: 'Old words', name: 'Asha', email: 'a@example.com', titleEdited: false, savedAt: Date.now() }),
+    );
+    const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/server-error" article-id=${articleId} article-title="A"></news-comments>`);
+    await send(element);
+    await settled(element);
+    expect(button(element).textContent!.trim()).to.equal('Try again');
+    shadow(element).querySelector<HTMLButtonElement>('[part="restored"] button')!.click();
+    await element.updateComplete;
+    expect(field(element, 'comment').value).to.equal('');
+    expect(button(element).textContent!.trim()).to.equal('Send comment');
+    expect(shadow(element).querySelector('[role="alert"]')!.textContent!.trim()).to.equal('');
+  });
 });
 
 describe('when a single-page app moves between articles', () => {

@@ -13,6 +13,7 @@ async function mount(template: ReturnType<typeof html>): Promise<NewsComments> {
 
 const heading = (element: NewsComments) => shadow(element).querySelector('h2')!.textContent;
 const counterText = (element: NewsComments) => counter(element).textContent!.trim();
+const alertOf = (element: NewsComments) => shadow(element).querySelector('[role="alert"]')!.textContent!.trim();
 const root = (element: NewsComments) => shadow(element).querySelector<HTMLElement>('.root')!;
 
 describe('when the page is in another language', () => {
@@ -43,6 +44,20 @@ describe('when the page is in another language', () => {
   it('speaks English where no language matches', async () => {
     const element = await mount(html`<news-comments lang="fr-CA" endpoint="/mock/published"></news-comments>`);
     expect(heading(element)).to.equal('Leave a Comment');
+  });
+
+  it('says again in the new language what happened, when lang changes after a failure', async () => {
+    const element = await mount(html`<news-comments lang="en" endpoint="/mock/server-error" article-title="A"></news-comments>`);
+    await fill(element, 'comment', 'A comment');
+    await fill(element, 'name', 'Asha');
+    await fill(element, 'email', 'asha@example.com');
+    await send(element);
+    await waitUntil(() => alertOf(element).startsWith('Your comment was not sent'), 'no failure shown', { timeout: 8000 });
+    element.setAttribute('lang', 'hi');
+    await waitUntil(() => heading(element) === 'टिप्पणी लिखें', 'still English');
+    expect(alertOf(element)).not.to.contain('Your comment was not sent');
+    expect(alertOf(element)).to.match(/[\u0900-\u097f]/);
+    expect(shadow(element).querySelector('[part="button"]')!.textContent!.trim()).to.equal('फिर से कोशिश करें');
   });
 
   it('follows a change of its lang attribute', async () => {
@@ -205,6 +220,23 @@ describe('when loading="lazy"', () => {
     expect(shadow(element).querySelector('form')).to.be.null;
     element.scrollIntoView();
     await waitUntil(() => shadow(element).querySelector('form'), 'never rendered');
+  });
+
+  it('still renders when moved in the page before it came near', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<div>
+      <div class="far" style="height: 300px; overflow: auto"><div style="height: 5000px"></div></div>
+      <div class="near"></div>
+    </div>`);
+    const element = document.createElement('news-comments');
+    element.setAttribute('loading', 'lazy');
+    element.setAttribute('endpoint', '/mock/published');
+    wrapper.querySelector('.far')!.append(element);
+    await element.updateComplete;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(shadow(element).querySelector('form')).to.be.null;
+    // A page that moves its comment box (a layout change, a single-page app) into view.
+    wrapper.querySelector('.near')!.append(element);
+    await waitUntil(() => shadow(element).querySelector('form'), 'never rendered after the move');
   });
 
   it('renders at once by default', async () => {
