@@ -189,6 +189,7 @@ try {
   const builds = {
     'news-comments.js (ES module)': sizes('dist/news-comments.js'),
     'news-comments.iife.js (classic script)': sizes('dist/news-comments.iife.js'),
+    'chunks/deferred.js (checks and sending, after the first paint)': sizes('dist/chunks/deferred.js'),
   };
   const shares = await dependencyShares();
   const timings = {};
@@ -227,14 +228,16 @@ try {
 
   const moduleBrotli = builds['news-comments.js (ES module)'].brotli;
   const classicBrotli = builds['news-comments.iife.js (classic script)'].brotli;
+  const deferredBrotli = builds['chunks/deferred.js (checks and sending, after the first paint)'].brotli;
   const fast = summary.ready.fast;
   const slow = summary.ready.slow;
   const checks = [
-    [`ES module ≤ ${BUDGET.moduleBrotli} B brotli`, `${moduleBrotli} B`, moduleBrotli <= BUDGET.moduleBrotli],
-    [`classic script ≤ module + ${BUDGET.classicOverModule} B`, `${classicBrotli} B`, classicBrotli <= moduleBrotli + BUDGET.classicOverModule],
+    [`critical ES module ≤ ${BUDGET.criticalBrotli} B brotli`, `${moduleBrotli} B`, moduleBrotli <= BUDGET.criticalBrotli],
+    [`critical classic script ≤ ${BUDGET.criticalBrotli} B brotli`, `${classicBrotli} B`, classicBrotli <= BUDGET.criticalBrotli],
+    [`everything an English page loads ≤ ${BUDGET.totalBrotli} B brotli`, `${moduleBrotli} + ${deferredBrotli} = ${moduleBrotli + deferredBrotli} B`, moduleBrotli + deferredBrotli <= BUDGET.totalBrotli],
     [`form ready ≤ ${BUDGET.fastRatio}× plain form (no throttling)`, `${fast.element.median.toFixed(0)} ms vs ${fast.plain.median.toFixed(0)} ms (${(fast.element.median / fast.plain.median).toFixed(2)}×)`, fast.element.median <= fast.plain.median * BUDGET.fastRatio],
     [`form ready ≤ plain + RTT + ${BUDGET.slowExtraMs} ms (slow phone)`, `${slow.element.median.toFixed(0)} ms vs ${slow.plain.median.toFixed(0)} + ${SLOW.latency} + ${BUDGET.slowExtraMs} ms`, slow.element.median <= slow.plain.median + SLOW.latency + BUDGET.slowExtraMs],
-    [`no long task > ${BUDGET.longTaskMs} ms before ready (slow phone)`, `longest ${summary.longestTaskBeforeReady.slow.toFixed(0)} ms`, summary.longestTaskBeforeReady.slow <= BUDGET.longTaskMs],
+    [`longest task before ready ≤ plain page's + ${BUDGET.longTaskOverPlainMs} ms (slow phone)`, `${summary.longestTaskBeforeReady.slow.toFixed(0)} ms vs ${summary.longestTaskBeforeReady.plainSlow.toFixed(0)} + ${BUDGET.longTaskOverPlainMs} ms`, summary.longestTaskBeforeReady.slow <= summary.longestTaskBeforeReady.plainSlow + BUDGET.longTaskOverPlainMs],
     [`keystroke ≤ ${BUDGET.keystrokeMs} ms script at 2,000 characters`, `${typing.perKeystroke[2000].toFixed(2)} ms`, typing.perKeystroke[2000] <= BUDGET.keystrokeMs],
     [`100 KB paste < ${BUDGET.pasteMs} ms`, `${typing.paste.ms.toFixed(1)} ms`, typing.paste.ms < BUDGET.pasteMs],
   ];
