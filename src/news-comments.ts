@@ -158,7 +158,7 @@ export class NewsComments extends LitElement {
   theme: 'auto' | 'light' | 'dark' = 'auto';
 
   /**
-   * Replaces any message, by key (the keys of `en` in `src/messages.ts`): an object, or JSON in the attribute.
+   * Replaces any message, by key (the keys of `en` in `src/messages-late.ts`): an object, or JSON in the attribute.
    * An unknown key or a placeholder the message does not have is a console warning, and left out.
    */
   messages?: Partial<Messages>;
