@@ -13,7 +13,9 @@ import {
   isCleanText,
   spamSignals,
   validateRequest,
+  type CommentListAnswer,
   type CommentRequest,
+  type CreatedAnswer,
   type ErrorAnswer,
   type Field,
 } from '../../src/contract.js';
@@ -27,7 +29,7 @@ const t = translator('en');
 /** Who is sending, for the rate limit: the socket's address, or the proxy's word for it when trusted. */
 export type ClientAddress = (c: Context) => string;
 
-const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500, error: string, message: string) =>
+const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 500, error: string, message: string) =>
   c.json<ErrorAnswer>({ error, message }, status);
 
 const normalise = (value: string) => value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
@@ -50,6 +52,10 @@ function checkRequest(body: unknown, maxComment: number): { request: CommentRequ
   }
   return Object.keys(errors).length ? { errors } : { request: request as CommentRequest };
 }
+
+// The page cursor names the last comment shown, whose id is public anyway; it says nothing of how many there are.
+const toCursor = (id: string) => Buffer.from(id).toString('base64url');
+const fromCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString();
 
 const safeEqual = (given: string, expected: string) => {
   const a = Buffer.from(given);
@@ -131,17 +137,24 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       if (key !== undefined && (key.length === 0 || key.length > 200 || !isCleanText(key))) {
         return fail(c, 400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 characters.');
       }
-      const { repeated, ...answer } = store.create(request, status, key);
-      if (repeated) c.header('Idempotent-Replayed', 'true');
-      return c.json(answer, 201);
+      const outcome = await store.create(request, status, key);
+      if (outcome.kind === 'key_reused') {
+        return fail(c, 422, 'idempotency_key_reused', 'This Idempotency-Key was already used for another comment; send it with a new key.');
+      }
+      if (outcome.kind === 'repeated') c.header('Idempotent-Replayed', 'true');
+      return c.json<CreatedAnswer>({ id: outcome.id, status: outcome.status }, 201);
     },
   );
 
-  app.get('/api/comments', (c) => {
+  app.get('/api/comments', async (c) => {
     const articleId = c.req.query('articleId');
     if (!articleId) return fail(c, 400, 'article_required', 'Name the article: ?articleId=…');
     const limit = Math.min(Math.max(Number(c.req.query('limit')) || 20, 1), 100);
-    return c.json(store.published(articleId, limit, c.req.query('before')));
+    const before = c.req.query('before');
+    const page = await store.published(articleId, limit, before === undefined ? undefined : fromCursor(before));
+    if (!page) return fail(c, 400, 'invalid_cursor', 'The before cursor is not one this server gave for this article.');
+    const last = page.comments.at(-1);
+    return c.json<CommentListAnswer>({ comments: page.comments, next: page.more && last ? toCursor(last.id) : null });
   });
 
   app.get('/admin', (c) => c.redirect('/admin/', 301));
@@ -162,8 +175,8 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     await next();
   });
 
-  app.get('/admin/', (c) => {
-    const pending = store.pending();
+  app.get('/admin/', async (c) => {
+    const pending = await store.pending();
     return c.html(html`<!doctype html>
       <html lang="en">
         <head>
@@ -199,8 +212,8 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       </html>`);
   });
 
-  app.post('/admin/comments/:id/:decision{approve|reject}', (c) => {
-    const found = store.moderate(c.req.param('id'), c.req.param('decision') === 'approve' ? 'published' : 'rejected');
+  app.post('/admin/comments/:id/:decision{approve|reject}', async (c) => {
+    const found = await store.moderate(c.req.param('id'), c.req.param('decision') === 'approve' ? 'published' : 'rejected');
     if (!found) return fail(c, 404, 'not_found', 'There is no such comment.');
     return c.redirect('/admin/', 303);
   });

@@ -4,7 +4,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import type { Settings } from './settings.js';
-import { sqliteStore } from './store.js';
+import { sqliteStore } from './sqlite-store.js';
 
 export interface RunningServer {
   url: string;
@@ -23,10 +23,7 @@ export function startServer(settings: Settings): Promise<RunningServer> {
         url: `http://${settings.host}:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => {
-              store.close();
-              done();
-            });
+            server.close(() => void store.close().then(done));
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       });

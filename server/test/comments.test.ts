@@ -137,10 +137,8 @@ describe('when the store fails', () => {
   it('answers 500 with the contract’s error body and no stack trace', async () => {
     const { createApp } = await import('../src/app.js');
     const { settingsFromEnvironment } = await import('../src/settings.js');
-    const broken = () => {
-      throw new Error('disk on fire at /var/secret/comments.db');
-    };
-    const store = { create: broken, published: broken, pending: broken, moderate: broken, close() {} };
+    const broken = () => Promise.reject(new Error('disk on fire at /var/secret/comments.db'));
+    const store = { create: broken, published: broken, pending: broken, moderate: broken, close: async () => {} };
     const app = createApp(settingsFromEnvironment({}), store, () => 'client');
     const originalError = console.error;
     console.error = () => {};
