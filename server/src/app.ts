@@ -55,7 +55,11 @@ function checkRequest(body: unknown, maxComment: number): { request: CommentRequ
 
 // The page cursor names the last comment shown, whose id is public anyway; it says nothing of how many there are.
 const toCursor = (id: string) => Buffer.from(id).toString('base64url');
-const fromCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString();
+const fromCursor = (cursor: string): string | null => {
+  if (!/^[\w-]{1,200}$/.test(cursor)) return null;
+  const id = Buffer.from(cursor, 'base64url').toString();
+  return toCursor(id) === cursor && isCleanText(id) ? id : null;
+};
 
 const safeEqual = (given: string, expected: string) => {
   const a = Buffer.from(given);
@@ -147,11 +151,17 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   );
 
   app.get('/api/comments', async (c) => {
-    const articleId = c.req.query('articleId');
+    // The query is checked like a body: anything but what the contract allows is a 400, never a guess.
+    const { articleId, limit = '20', before } = c.req.query();
     if (!articleId) return fail(c, 400, 'article_required', 'Name the article: ?articleId=…');
-    const limit = Math.min(Math.max(Number(c.req.query('limit')) || 20, 1), 100);
-    const before = c.req.query('before');
-    const page = await store.published(articleId, limit, before === undefined ? undefined : fromCursor(before));
+    if (articleId.length > 1000 || !isCleanText(articleId)) {
+      return fail(c, 400, 'invalid_article', 'The articleId is not one an article can have.');
+    }
+    if (!/^[1-9]\d{0,2}$/.test(limit) || Number(limit) > 100) {
+      return fail(c, 400, 'invalid_limit', 'The limit must be a whole number from 1 to 100.');
+    }
+    const beforeId = before === undefined ? undefined : fromCursor(before);
+    const page = beforeId === null ? undefined : await store.published(articleId, Number(limit), beforeId);
     if (!page) return fail(c, 400, 'invalid_cursor', 'The before cursor is not one this server gave for this article.');
     const last = page.comments.at(-1);
     return c.json<CommentListAnswer>({ comments: page.comments, next: page.more && last ? toCursor(last.id) : null });

@@ -131,6 +131,42 @@ describe('reading the published comments of an article', () => {
     const response = await fetch(`${server.url}/api/comments`);
     assert.equal(response.status, 400);
   });
+
+  it('gives a cursor that does not reveal how many comments the site has', async () => {
+    const { next } = await published(server, 'paged', '&limit=2');
+    assert.ok(next);
+    assert.doesNotMatch(next, /^\d+$/);
+    assert.doesNotMatch(Buffer.from(next, 'base64url').toString(), /^\d+$/);
+  });
+
+  it('answers 400 to a limit that is not a whole number from 1 to 100, never 500', async () => {
+    for (const limit of ['0', '2.5', 'abc', '101', '-1', '', '1e2', '20 ', '0x10']) {
+      const response = await fetch(`${server.url}/api/comments?articleId=paged&limit=${encodeURIComponent(limit)}`);
+      assert.equal(response.status, 400, `limit=${limit}`);
+      assert.equal(errorAnswer.parse(await response.json()).error, 'invalid_limit');
+    }
+    assert.equal((await published(server, 'paged', '&limit=100')).comments.length, 5);
+    assert.equal((await published(server, 'paged', '&limit=1')).comments.length, 1);
+  });
+
+  it('answers 400 to a cursor it did not give for this article', async () => {
+    const { next } = await published(server, 'paged', '&limit=2');
+    for (const before of ['3', '!!!', 'x'.repeat(5000), '', Buffer.from('nothing').toString('base64url')]) {
+      const response = await fetch(`${server.url}/api/comments?articleId=paged&before=${encodeURIComponent(before)}`);
+      assert.equal(response.status, 400, `before=${before.slice(0, 20)}`);
+      assert.equal(errorAnswer.parse(await response.json()).error, 'invalid_cursor');
+    }
+    const elsewhere = await fetch(`${server.url}/api/comments?articleId=other&before=${next}`);
+    assert.equal(elsewhere.status, 400);
+  });
+
+  it('answers 400 to an article id no article can have', async () => {
+    for (const articleId of ['a'.repeat(1001), 'nul\0byte']) {
+      const response = await fetch(`${server.url}/api/comments?articleId=${encodeURIComponent(articleId)}`);
+      assert.equal(response.status, 400);
+      assert.equal(errorAnswer.parse(await response.json()).error, 'invalid_article');
+    }
+  });
 });
 
 describe('when the store fails', () => {
