@@ -20,13 +20,14 @@ import {
   type Field,
 } from '../../src/contract.js';
 import { problemText, translator } from '../../src/messages.js';
+import { rateLimitKey } from './client-address.js';
 import { rateLimiter } from './rate-limit.js';
 import type { Settings } from './settings.js';
 import type { CommentStore } from './store.js';
 
 const t = translator('en');
 
-/** Who is sending, for the rate limit: the socket's address, or the proxy's word for it when trusted. */
+/** Who is sending (`client-address.ts`): the socket's address, or the trusted proxy's word for it. */
 export type ClientAddress = (c: Context) => string;
 
 const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 500, error: string, message: string) =>
@@ -109,7 +110,7 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
         return fail(c, 415, 'unsupported_media_type', 'Send the comment as application/json.');
       }
-      const retryAfter = limiter.take(clientAddress(c));
+      const retryAfter = limiter.take(rateLimitKey(clientAddress(c)));
       if (retryAfter) {
         c.header('Retry-After', String(retryAfter));
         return c.json({ error: 'rate_limited', message: t('busy'), retryAfter }, 429);

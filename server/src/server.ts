@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { clientAddress } from './client-address.js';
 import type { Settings } from './settings.js';
 import { sqliteStore } from './sqlite-store.js';
 
@@ -13,10 +14,9 @@ export interface RunningServer {
 
 export function startServer(settings: Settings): Promise<RunningServer> {
   const store = sqliteStore(settings.dataDir);
-  const app = createApp(settings, store, (c) => {
-    const forwarded = settings.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-    return forwarded || getConnInfo(c).remote.address || 'unknown';
-  });
+  const app = createApp(settings, store, (c) =>
+    clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), settings.trustProxy),
+  );
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info: AddressInfo) => {
       resolve({

@@ -13,8 +13,11 @@ export interface Settings {
   /** At most `rateLimitCount` comments per client in `rateLimitWindowSeconds`. */
   rateLimitCount: number;
   rateLimitWindowSeconds: number;
-  /** Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it). */
-  trustProxy: boolean;
+  /**
+   * How many proxies in front of the server append to `X-Forwarded-For`: the client is the entry that many from the
+   * right. 0: the socket's peer is the client.
+   */
+  trustProxy: number;
   /** Longest comment in characters; should equal the element's `max-length`. */
   maxCommentLength: number;
   /** Largest request body in bytes. */
@@ -30,6 +33,14 @@ const number = (value: string | undefined, fallback: number, name: string): numb
   return parsed;
 };
 
+const proxies = (value: string | undefined): number => {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === 'off') return 0;
+  if (text === 'on') return 1;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  throw new Error(`TRUST_PROXY must be off, on (one proxy) or the number of proxies, not ${JSON.stringify(value)}`);
+};
+
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
   return {
     port: number(env.PORT, 8787, 'PORT'),
@@ -43,7 +54,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     adminToken: env.ADMIN_TOKEN || undefined,
     rateLimitCount: number(env.RATE_LIMIT_COUNT, 5, 'RATE_LIMIT_COUNT'),
     rateLimitWindowSeconds: number(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
-    trustProxy: env.TRUST_PROXY === 'on',
+    trustProxy: proxies(env.TRUST_PROXY),
     maxCommentLength: number(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH'),
     maxBodyBytes: number(env.MAX_BODY_BYTES, 100_000, 'MAX_BODY_BYTES'),
     minFillSeconds: number(env.MIN_FILL_SECONDS, 3, 'MIN_FILL_SECONDS'),
