@@ -79,7 +79,11 @@ function presentedToken(c: Context): string | undefined {
 
 export function createApp(settings: Settings, store: CommentStore, clientAddress: ClientAddress): Hono {
   const app = new Hono();
-  const limiter = rateLimiter(settings.rateLimitCount, settings.rateLimitWindowSeconds);
+  const limiter = rateLimiter({
+    count: settings.rateLimitCount,
+    windowSeconds: settings.rateLimitWindowSeconds,
+    maxClients: settings.rateLimitMaxClients,
+  });
   const allowed = new Set(settings.allowedOrigins);
 
   app.onError((error, c) => {

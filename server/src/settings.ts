@@ -13,6 +13,8 @@ export interface Settings {
   /** At most `rateLimitCount` comments per client in `rateLimitWindowSeconds`. */
   rateLimitCount: number;
   rateLimitWindowSeconds: number;
+  /** Most clients each rate limit remembers at once (about 0.5 KB each); past it, the quietest is forgotten. */
+  rateLimitMaxClients: number;
   /**
    * How many proxies in front of the server append to `X-Forwarded-For`: the client is the entry that many from the
    * right. 0: the socket's peer is the client.
@@ -54,6 +56,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     adminToken: env.ADMIN_TOKEN || undefined,
     rateLimitCount: number(env.RATE_LIMIT_COUNT, 5, 'RATE_LIMIT_COUNT'),
     rateLimitWindowSeconds: number(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
+    rateLimitMaxClients: Math.max(1, number(env.RATE_LIMIT_MAX_CLIENTS, 100_000, 'RATE_LIMIT_MAX_CLIENTS')),
     trustProxy: proxies(env.TRUST_PROXY),
     maxCommentLength: number(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH'),
     maxBodyBytes: number(env.MAX_BODY_BYTES, 100_000, 'MAX_BODY_BYTES'),
