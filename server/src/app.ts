@@ -6,7 +6,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { html } from 'hono/html';
-import { timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   FIELDS,
   countCharacters,
@@ -62,11 +62,10 @@ const fromCursor = (cursor: string): string | null => {
   return toCursor(id) === cursor && isCleanText(id) ? id : null;
 };
 
-const safeEqual = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
+// Tokens are compared as keyed digests of equal length, so the time taken says nothing of the token's length.
+const digestKey = randomBytes(32);
+const digest = (token: string) => createHmac('sha256', digestKey).update(token).digest();
+const sameToken = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
 
 /** The admin token from `Authorization: Bearer …` or Basic auth (any user name, the token as password). */
 function presentedToken(c: Context): string | undefined {
@@ -82,6 +81,11 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   const limiter = rateLimiter({
     count: settings.rateLimitCount,
     windowSeconds: settings.rateLimitWindowSeconds,
+    maxClients: settings.rateLimitMaxClients,
+  });
+  const signIns = rateLimiter({
+    count: settings.signInLimitCount,
+    windowSeconds: settings.signInLimitWindowSeconds,
     maxClients: settings.rateLimitMaxClients,
   });
   const allowed = new Set(settings.allowedOrigins);
@@ -177,7 +181,16 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   app.use('/admin/*', async (c, next) => {
     if (!settings.adminToken) return fail(c, 404, 'moderation_closed', 'Moderation is closed: set ADMIN_TOKEN.');
     const token = presentedToken(c);
-    if (!token || !safeEqual(token, settings.adminToken)) {
+    const client = rateLimitKey(clientAddress(c));
+    // A client that guessed wrong too often is refused before its token is looked at, right or wrong: otherwise
+    // the answer to the right one would still tell a guesser that it was right.
+    const wait = token ? signIns.wait(client) : 0;
+    if (wait) {
+      c.header('Retry-After', String(wait));
+      return fail(c, 429, 'too_many_attempts', `Too many wrong admin tokens from this address; try again in ${wait} s.`);
+    }
+    if (!token || !sameToken(token, settings.adminToken)) {
+      if (token) signIns.take(client);
       c.header('WWW-Authenticate', 'Basic realm="news-comments moderation", charset="UTF-8"');
       return fail(c, 401, 'unauthorized', 'The admin token is required.');
     }

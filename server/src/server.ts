@@ -17,7 +17,7 @@ export function startServer(settings: Settings): Promise<RunningServer> {
   const app = createApp(settings, store, (c) =>
     clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), settings.trustProxy),
   );
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info: AddressInfo) => {
       resolve({
         url: `http://${settings.host}:${info.port}`,
@@ -28,5 +28,7 @@ export function startServer(settings: Settings): Promise<RunningServer> {
           }),
       });
     });
+    // Such as the port being taken: the caller says so and stops, instead of an unhandled 'error' event.
+    server.once('error', (error) => void store.close().then(() => reject(error)));
   });
 }

@@ -8,8 +8,11 @@ export interface Settings {
   moderation: boolean;
   /** Origins allowed to post from a browser. */
   allowedOrigins: string[];
-  /** Password of the moderation view; the view is closed while it is unset. */
+  /** Password of the moderation view, at least 16 characters; the view is closed while it is unset. */
   adminToken?: string;
+  /** At most `signInLimitCount` wrong admin tokens per client in `signInLimitWindowSeconds`; then 429. */
+  signInLimitCount: number;
+  signInLimitWindowSeconds: number;
   /** At most `rateLimitCount` comments per client in `rateLimitWindowSeconds`. */
   rateLimitCount: number;
   rateLimitWindowSeconds: number;
@@ -35,6 +38,19 @@ const number = (value: string | undefined, fallback: number, name: string): numb
   return parsed;
 };
 
+// Even at ten guesses per client per quarter hour, a short token falls to a botnet; 16 random characters do not.
+const MIN_ADMIN_TOKEN = 16;
+
+const adminToken = (value: string | undefined): string | undefined => {
+  if (!value) return undefined;
+  if ([...value].length < MIN_ADMIN_TOKEN) {
+    throw new Error(
+      `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters; make one with: node -e "console.log(crypto.randomUUID())"`,
+    );
+  }
+  return value;
+};
+
 const proxies = (value: string | undefined): number => {
   const text = (value ?? '').trim().toLowerCase();
   if (text === '' || text === 'off') return 0;
@@ -53,7 +69,9 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    adminToken: env.ADMIN_TOKEN || undefined,
+    adminToken: adminToken(env.ADMIN_TOKEN),
+    signInLimitCount: number(env.SIGN_IN_LIMIT_COUNT, 10, 'SIGN_IN_LIMIT_COUNT'),
+    signInLimitWindowSeconds: number(env.SIGN_IN_LIMIT_WINDOW_SECONDS, 900, 'SIGN_IN_LIMIT_WINDOW_SECONDS'),
     rateLimitCount: number(env.RATE_LIMIT_COUNT, 5, 'RATE_LIMIT_COUNT'),
     rateLimitWindowSeconds: number(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
     rateLimitMaxClients: Math.max(1, number(env.RATE_LIMIT_MAX_CLIENTS, 100_000, 'RATE_LIMIT_MAX_CLIENTS')),

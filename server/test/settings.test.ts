@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { settingsFromEnvironment } from '../src/settings.js';
 
@@ -9,5 +13,29 @@ describe('reading the settings from the environment', () => {
     assert.equal(settingsFromEnvironment({ TRUST_PROXY: 'on' }).trustProxy, 1);
     assert.equal(settingsFromEnvironment({ TRUST_PROXY: '2' }).trustProxy, 2);
     assert.throws(() => settingsFromEnvironment({ TRUST_PROXY: 'yes please' }), /TRUST_PROXY must be/);
+  });
+
+  it('refuses an ADMIN_TOKEN shorter than 16 characters, and leaves moderation closed without one', () => {
+    assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'x' }), /ADMIN_TOKEN must be at least 16 characters/);
+    assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'fifteen-chars!!' }), /at least 16/);
+    assert.equal(settingsFromEnvironment({ ADMIN_TOKEN: 'sixteen-chars!!!' }).adminToken, 'sixteen-chars!!!');
+    assert.equal(settingsFromEnvironment({ ADMIN_TOKEN: '' }).adminToken, undefined);
+  });
+
+  it('stops the server at start with that message and no stack trace', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'news-comments-unused-'));
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: 'secret' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /ADMIN_TOKEN must be at least 16 characters/);
+      assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/);
+      assert.equal(result.stdout, '');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });
