@@ -67,6 +67,25 @@ const digestKey = randomBytes(32);
 const digest = (token: string) => createHmac('sha256', digestKey).update(token).digest();
 const sameToken = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
 
+/**
+ * Whether a moderation POST comes from this server's own pages, by what the browser says: `Origin` (when sent) must
+ * be a well-formed origin on this host, and `Sec-Fetch-Site` (when sent) `same-origin`. `Origin: null` (a sandboxed
+ * or privacy-stripped page) is no origin of ours. A request with neither header is no browser's (curl, scripts).
+ * The rule of Hono's csrf middleware, which checks only form content types and answers by throwing.
+ */
+function fromOwnPages(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin') return false;
+  const origin = c.req.header('origin');
+  if (origin === undefined) return true;
+  try {
+    const url = new URL(origin);
+    return url.origin === origin && url.host === c.req.header('host');
+  } catch {
+    return false;
+  }
+}
+
 /** The admin token from `Authorization: Bearer …` or Basic auth (any user name, the token as password). */
 function presentedToken(c: Context): string | undefined {
   const header = c.req.header('authorization') ?? '';
@@ -180,6 +199,11 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   // Moderation: plain HTML behind the admin token, closed while no token is set.
   app.use('/admin/*', async (c, next) => {
     if (!settings.adminToken) return fail(c, 404, 'moderation_closed', 'Moderation is closed: set ADMIN_TOKEN.');
+    // Browsers resend Basic credentials on their own, so a form posted from another site must not count; checked
+    // first, so that such a post never counts as a wrong token either.
+    if (c.req.method === 'POST' && !fromOwnPages(c)) {
+      return fail(c, 403, 'origin_not_allowed', 'Moderate from this server’s own pages.');
+    }
     const token = presentedToken(c);
     const client = rateLimitKey(clientAddress(c));
     // A client that guessed wrong too often is refused before its token is looked at, right or wrong: otherwise
@@ -193,11 +217,6 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       if (token) signIns.take(client);
       c.header('WWW-Authenticate', 'Basic realm="news-comments moderation", charset="UTF-8"');
       return fail(c, 401, 'unauthorized', 'The admin token is required.');
-    }
-    // Browsers resend Basic credentials on their own, so a form posted from another site must not count.
-    const origin = c.req.header('origin');
-    if (c.req.method === 'POST' && origin && new URL(origin).host !== c.req.header('host')) {
-      return fail(c, 403, 'origin_not_allowed', 'Moderate from this server’s own pages.');
     }
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
     await next();

@@ -42,6 +42,35 @@ describe('moderating comments', () => {
     assert.equal(response.status, 403);
     assert.deepEqual((await published(server, 'csrf')).comments, []);
   });
+
+  it('refuses with 403 and a JSON body an opaque or malformed Origin, or a cross-site request without one', async () => {
+    const { id } = await (await post(server, validComment({ articleId: 'csrf-odd' }))).json();
+    const odd: Array<Record<string, string>> = [
+      { Origin: 'null' },
+      { Origin: 'not a url' },
+      { Origin: 'http://' },
+      { Origin: 'http://[::1' },
+      { Origin: `${server.url}/admin/` },
+      { 'Sec-Fetch-Site': 'cross-site' },
+      { 'Sec-Fetch-Site': 'same-site' },
+      { Origin: server.url, 'Sec-Fetch-Site': 'cross-site' },
+    ];
+    for (const headers of odd) {
+      const response = await moderate(server, id, 'approve', { ...adminHeaders, ...headers });
+      assert.equal(response.status, 403, JSON.stringify(headers));
+      assert.equal(errorAnswer.parse(await response.json()).error, 'origin_not_allowed');
+    }
+    assert.deepEqual((await published(server, 'csrf-odd')).comments, []);
+  });
+
+  it('takes a moderation form from its own pages, and a request with neither header (curl)', async () => {
+    const own: Array<Record<string, string>> = [{ Origin: server.url, 'Sec-Fetch-Site': 'same-origin' }, { 'Sec-Fetch-Site': 'same-origin' }, {}];
+    for (const headers of own) {
+      const { id } = await (await post(server, validComment({ articleId: 'csrf-own' }))).json();
+      assert.equal((await moderate(server, id, 'approve', { ...adminHeaders, ...headers })).status, 303, JSON.stringify(headers));
+    }
+    assert.equal((await published(server, 'csrf-own')).comments.length, 3);
+  });
 });
 
 describe('when someone guesses the admin token', () => {
