@@ -159,10 +159,11 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       if ('errors' in checked) return c.json({ errors: checked.errors }, 400);
       const { request } = checked;
       const status = settings.moderation ? 'pending' : 'published';
-      // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing.
+      // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing. A spam field that is
+      // there but not what the element sends (`"website": true`, `"elapsed": "60000"`) is a bot's too.
       const signals = spamSignals.safeParse(body);
-      const { website, elapsed } = signals.success ? signals.data : { website: undefined, elapsed: undefined };
-      if (website || (elapsed !== undefined && elapsed < settings.minFillSeconds * 1000)) {
+      const tooFast = (elapsed?: number) => elapsed !== undefined && elapsed < settings.minFillSeconds * 1000;
+      if (!signals.success || signals.data.website || tooFast(signals.data.elapsed)) {
         return c.json({ id: crypto.randomUUID(), status: 'pending' }, 201);
       }
       const key = c.req.header('idempotency-key')?.trim();

@@ -104,6 +104,16 @@ describe('when a bot fills the form', () => {
     assert.deepEqual((await published(server, 'bots')).comments, []);
   });
 
+  it('quietly drops a comment whose spam fields are there but malformed', async () => {
+    const malformed = [{ website: true }, { website: 1 }, { website: null }, { website: ['x'] }, { elapsed: '60000' }, { elapsed: null }, { elapsed: {} }];
+    for (const signals of malformed) {
+      const response = await post(server, validComment({ articleId: 'malformed-bots', elapsed: 60_000, ...signals }));
+      assert.equal(response.status, 201, JSON.stringify(signals));
+      assert.equal((await response.json()).status, 'pending');
+    }
+    assert.deepEqual((await published(server, 'malformed-bots')).comments, []);
+  });
+
   it('keeps a person’s comment', async () => {
     const response = await post(server, validComment({ articleId: 'people', website: '', elapsed: 45_000 }));
     assert.equal((await response.json()).status, 'published');
