@@ -18,7 +18,20 @@ export function startServer(settings: Settings): Promise<RunningServer> {
     clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), settings.trustProxy),
   );
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info: AddressInfo) => {
+    const headersTimeout = settings.headersTimeoutSeconds * 1000;
+    const options = {
+      fetch: app.fetch,
+      port: settings.port,
+      hostname: settings.host,
+      // Node's defaults (60 s for headers, 300 s for a request, checked every 30 s) let a client that drips its
+      // body hold a connection for five minutes. The check runs every second, or sooner for shorter timeouts.
+      serverOptions: {
+        headersTimeout,
+        requestTimeout: settings.requestTimeoutSeconds * 1000,
+        connectionsCheckingInterval: Math.min(1000, headersTimeout / 2),
+      },
+    };
+    const server = serve(options, (info: AddressInfo) => {
       resolve({
         url: `http://${settings.host}:${info.port}`,
         close: () =>

@@ -29,6 +29,9 @@ export interface Settings {
   maxBodyBytes: number;
   /** A form sent sooner than this after it appeared is taken for a bot's. */
   minFillSeconds: number;
+  /** A request's headers must arrive within this many seconds of its start, and the whole request within the next. */
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
 }
 
 const number = (value: string | undefined, fallback: number, name: string): number => {
@@ -60,6 +63,11 @@ const proxies = (value: string | undefined): number => {
 };
 
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
+  const headersTimeoutSeconds = number(env.HEADERS_TIMEOUT_SECONDS, 10, 'HEADERS_TIMEOUT_SECONDS');
+  const requestTimeoutSeconds = number(env.REQUEST_TIMEOUT_SECONDS, 30, 'REQUEST_TIMEOUT_SECONDS');
+  if (!(headersTimeoutSeconds > 0 && headersTimeoutSeconds <= requestTimeoutSeconds)) {
+    throw new Error('HEADERS_TIMEOUT_SECONDS must be more than 0 and at most REQUEST_TIMEOUT_SECONDS');
+  }
   return {
     port: number(env.PORT, 8787, 'PORT'),
     host: env.HOST || '127.0.0.1',
@@ -79,5 +87,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     maxCommentLength: number(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH'),
     maxBodyBytes: number(env.MAX_BODY_BYTES, 100_000, 'MAX_BODY_BYTES'),
     minFillSeconds: number(env.MIN_FILL_SECONDS, 3, 'MIN_FILL_SECONDS'),
+    headersTimeoutSeconds,
+    requestTimeoutSeconds,
   };
 }

@@ -15,6 +15,13 @@ describe('reading the settings from the environment', () => {
     assert.throws(() => settingsFromEnvironment({ TRUST_PROXY: 'yes please' }), /TRUST_PROXY must be/);
   });
 
+  it('takes the timeouts in seconds, headers within the request', () => {
+    const settings = settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '5', REQUEST_TIMEOUT_SECONDS: '20' });
+    assert.deepEqual([settings.headersTimeoutSeconds, settings.requestTimeoutSeconds], [5, 20]);
+    assert.throws(() => settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '40' }), /HEADERS_TIMEOUT_SECONDS must be/);
+    assert.throws(() => settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '0' }), /HEADERS_TIMEOUT_SECONDS must be/);
+  });
+
   it('refuses an ADMIN_TOKEN shorter than 16 characters, and leaves moderation closed without one', () => {
     assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'x' }), /ADMIN_TOKEN must be at least 16 characters/);
     assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'fifteen-chars!!' }), /at least 16/);
