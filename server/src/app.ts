@@ -6,6 +6,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { html } from 'hono/html';
+import { secureHeaders } from 'hono/secure-headers';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   FIELDS,
@@ -116,15 +117,35 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   app.notFound((c) => fail(c, 404, 'not_found', 'There is nothing here.'));
 
   app.use(
-    '/api/*',
-    cors({
-      origin: (origin) => (allowed.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['Content-Type', 'Idempotency-Key'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
+    secureHeaders({
+      // The API is read from other origins (CORS decides which), and TLS with its HSTS belongs to the proxy in front.
+      crossOriginResourcePolicy: false,
+      strictTransportSecurity: false,
     }),
   );
+  app.use(async (c, next) => {
+    await next();
+    // Moderation pages show emails, a POST answer is one person's, an error is of one moment: none may be kept.
+    if (c.req.method === 'POST' || c.res.status >= 400 || c.req.path.startsWith('/admin')) {
+      c.res.headers.set('Cache-Control', 'no-store');
+    }
+  });
+
+  const corsHeaders = cors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Content-Type', 'Idempotency-Key'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+    credentials: settings.allowCredentials,
+  });
+  app.use('/api/*', async (c, next) => {
+    const preflight = await corsHeaders(c, next);
+    // Hono's cors allows credentials to every origin; only the allowed ones should hear it.
+    const { headers } = preflight ?? c.res;
+    if (!headers.has('Access-Control-Allow-Origin')) headers.delete('Access-Control-Allow-Credentials');
+    return preflight;
+  });
 
   app.post(
     '/api/comments',

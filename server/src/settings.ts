@@ -8,6 +8,8 @@ export interface Settings {
   moderation: boolean;
   /** Origins allowed to post from a browser. */
   allowedOrigins: string[];
+  /** Allow those origins to send cookies with comments (`credentials="include"` on the element). */
+  allowCredentials: boolean;
   /** Password of the moderation view, at least 16 characters; the view is closed while it is unset. */
   adminToken?: string;
   /** At most `signInLimitCount` wrong admin tokens per client in `signInLimitWindowSeconds`; then 429. */
@@ -54,6 +56,12 @@ const adminToken = (value: string | undefined): string | undefined => {
   return value;
 };
 
+const onOrOff = (value: string | undefined, name: string): boolean => {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === 'on' || text === 'off' || text === '') return text === 'on';
+  throw new Error(`${name} must be on or off, not ${JSON.stringify(value)}`);
+};
+
 const proxies = (value: string | undefined): number => {
   const text = (value ?? '').trim().toLowerCase();
   if (text === '' || text === 'off') return 0;
@@ -77,6 +85,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    allowCredentials: onOrOff(env.ALLOW_CREDENTIALS, 'ALLOW_CREDENTIALS'),
     adminToken: adminToken(env.ADMIN_TOKEN),
     signInLimitCount: number(env.SIGN_IN_LIMIT_COUNT, 10, 'SIGN_IN_LIMIT_COUNT'),
     signInLimitWindowSeconds: number(env.SIGN_IN_LIMIT_WINDOW_SECONDS, 900, 'SIGN_IN_LIMIT_WINDOW_SECONDS'),

@@ -15,6 +15,12 @@ describe('reading the settings from the environment', () => {
     assert.throws(() => settingsFromEnvironment({ TRUST_PROXY: 'yes please' }), /TRUST_PROXY must be/);
   });
 
+  it('takes ALLOW_CREDENTIALS as on or off, off by default', () => {
+    assert.equal(settingsFromEnvironment({}).allowCredentials, false);
+    assert.equal(settingsFromEnvironment({ ALLOW_CREDENTIALS: 'on' }).allowCredentials, true);
+    assert.throws(() => settingsFromEnvironment({ ALLOW_CREDENTIALS: 'yes' }), /ALLOW_CREDENTIALS must be on or off/);
+  });
+
   it('takes the timeouts in seconds, headers within the request', () => {
     const settings = settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '5', REQUEST_TIMEOUT_SECONDS: '20' });
     assert.deepEqual([settings.headersTimeoutSeconds, settings.requestTimeoutSeconds], [5, 20]);
