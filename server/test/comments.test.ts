@@ -107,6 +107,64 @@ describe('text as the server stores it', () => {
   });
 });
 
+describe('when text is hostile', () => {
+  let server: TestServer;
+  before(async () => (server = await testServer({ moderation: false })));
+  after(() => server.destroy());
+
+  const errorsFor = async (fields: Record<string, unknown>) => {
+    const response = await post(server, validComment({ articleId: 'hostile', ...fields }));
+    assert.equal(response.status, 400, JSON.stringify(fields).slice(0, 80));
+    return fieldErrorsAnswer.parse(await response.json()).errors;
+  };
+
+  it('refuses control characters in the article id and URL, and stores nothing', async () => {
+    assert.match((await errorsFor({ articleId: 'nul\0byte' })).articleId, /control characters/);
+    assert.match((await errorsFor({ articleUrl: 'https://news.example/\0' })).articleUrl, /control characters/);
+    assert.deepEqual((await published(server, 'nul\0byte'.replace('\0', ''))).comments, []);
+  });
+
+  it('takes only an http(s) article URL, or none', async () => {
+    for (const articleUrl of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://news.example/a', 'news.example/a', 'https://news example/a', 'java\nscript:alert(1)']) {
+      assert.equal((await errorsFor({ articleUrl })).articleUrl, 'This article cannot take comments.', articleUrl);
+    }
+    for (const articleUrl of ['', 'https://news.example/a?b=c#d', 'HTTP://NEWS.EXAMPLE/', 'http://localhost:8000/demo/']) {
+      assert.equal((await post(server, validComment({ articleId: 'urls', articleUrl }))).status, 201, articleUrl);
+    }
+  });
+
+  it('refuses C1 control characters as it does C0', async () => {
+    const errors = await errorsFor({ title: 'Next\u0085line', comment: 'CSI \u009b31m red' });
+    assert.match(errors.title, /control characters/);
+    assert.match(errors.comment, /control characters/);
+  });
+
+  it('counts a field of only invisible characters as empty', async () => {
+    const errors = await errorsFor({
+      title: '\u200b\u200b',
+      comment: '\u200e\u200f\u2060\ufeff\u200d \u2066\u2069',
+      name: '\u200b\u200c\u3164\u2800',
+    });
+    assert.deepEqual(errors, {
+      title: 'Please give your comment a title.',
+      comment: 'Please write a comment.',
+      name: 'Please enter your name.',
+    });
+  });
+
+  it('refuses one character piled with thousands of marks, and keeps real clusters', async () => {
+    const pile = `Z${'\u0301\u0300\u0336'.repeat(15_000)}algo`;
+    assert.equal((await errorsFor({ comment: pile })).comment, 'One character here is stacked with too many marks. Please remove some.');
+    const real = [
+      'H\u0336\u0321\u0328\u0319\u0349e\u0337\u0301\u0300\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c\u030d\u030e\u030f\u0310 comes', // Zalgo: 20 marks
+      '\u{1F9D1}\u{1F3FC}\u200d\u2764\ufe0f\u200d\u{1F48B}\u200d\u{1F9D1}\u{1F3FD}', // kiss, two skin tones: 10 code points
+      '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}', // flag of England: 7
+      'र्त्स्न्यं', // a Sanskrit conjunct
+    ];
+    for (const comment of real) assert.equal((await post(server, validComment({ articleId: 'clusters', comment }))).status, 201, comment);
+  });
+});
+
 describe('reading the published comments of an article', () => {
   let server: TestServer;
   before(async () => {
