@@ -4,38 +4,66 @@
  * disagree on what is valid or how long a comment is.
  */
 import * as z from 'zod/mini';
-import { LIMITS, countCharacters, type Field } from './characters.js';
+import { LIMITS, countCharacters, hasOverlongCharacter, type Field } from './characters.js';
 
-export { FIELDS, LIMITS, countCharacters, type Field } from './characters.js';
+export {
+  FIELDS,
+  LIMITS,
+  MAX_CHARACTER_CODE_POINTS,
+  countCharacters,
+  hasOverlongCharacter,
+  type Field,
+} from './characters.js';
 
 /**
  * Keys of the validation messages. A field's first failing rule names it; the element looks the key up in its
  * messages, the reference server answers with the English text.
  */
-export type ValidationKey = `${Field}${'Required' | 'TooLong' | 'Invalid'}` | 'invalidCharacters';
+export type ValidationKey = `${Field}${'Required' | 'TooLong' | 'Invalid'}` | 'invalidCharacters' | 'tooManyMarks';
 
-// Line breaks and tabs are text; every other control character, and half of a surrogate pair, is not.
-const CONTROL_CHARACTERS = /[\0-\x08\v\f\x0e-\x1f\x7f]/;
+// Line breaks and tabs are text; every other control character (C0, DEL, C1) and half of a surrogate pair is not.
+const CONTROL_CHARACTERS = /[\0-\x08\v\f\x0e-\x1f\x7f-\x9f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Text a reader could have typed: no control characters but line breaks and tabs, no broken surrogate pairs. */
 export const isCleanText = (value: string) => !CONTROL_CHARACTERS.test(value) && !LONE_SURROGATE.test(value);
 
+// Whitespace, and what Unicode says a renderer may ignore (zero-width spaces and joiners, bidi marks and isolates,
+// the word joiner, byte order marks, variation selectors, Hangul fillers, tags): a field of only these draws nothing.
+// U+2800 BRAILLE PATTERN BLANK is not among them, but shows as blank and is the favourite of "empty" names.
+const INVISIBLE_ONLY = /^[\s\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+
+/** Whether `value` shows anything at all. */
+export const isVisibleText = (value: string) => !INVISIBLE_ONLY.test(value);
+
+/** An article's address as a browser writes it, http(s) and without spaces, or nothing. */
+function isArticleUrl(value: string): boolean {
+  if (value === '') return true;
+  if (/\s/.test(value)) return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 // zod's "practical" email pattern, written out: reaching it through `z.regexes` would bundle every zod pattern.
 const EMAIL = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
 
 const clean = z.refine<string>(isCleanText, 'invalidCharacters');
-const filled = (field: Field) => z.refine<string>((value) => value.trim() !== '', `${field}Required`);
+const filled = (field: Field) => z.refine<string>(isVisibleText, `${field}Required`);
+const unpiled = z.refine<string>((value) => !hasOverlongCharacter(value), 'tooManyMarks');
 const atMost = (field: Field, limit: number) =>
   z.refine<string>((value) => countCharacters(value) <= limit, `${field}TooLong`);
 const text = (field: Field, limit: number) =>
-  z.string(`${field}Required`).check(filled(field), clean, atMost(field, limit));
+  z.string(`${field}Required`).check(filled(field), clean, unpiled, atMost(field, limit));
 
 /** The request body: `POST` to the endpoint as `application/json`. `maxComment` is the publisher's `max-length`. */
 export const commentRequest = (maxComment: number = LIMITS.comment) =>
   z.object({
-    articleId: z.string().check(z.minLength(1), z.maxLength(1000)),
-    articleUrl: z.string().check(z.maxLength(4000)),
+    articleId: z.string().check(z.minLength(1), z.maxLength(1000), clean),
+    articleUrl: z.string().check(z.maxLength(4000), clean, z.refine(isArticleUrl, 'articleInvalid')),
     title: text('title', LIMITS.title),
     comment: text('comment', maxComment),
     name: text('name', LIMITS.name),

@@ -56,6 +56,51 @@ describe('when text is hostile', () => {
     expect(await received(run)).to.have.length(0);
   });
 
+  it('refuses C1 control characters too', async () => {
+    const run = newRun();
+    const element = await mount(`/mock/published?run=${run}`);
+    await fillValid(element, 'Escape \u009b31m red');
+    await send(element);
+    expect(errorOf(element, 'comment')).to.equal('Please remove the invisible control characters from this text.');
+    await aTimeout(50);
+    expect(await received(run)).to.have.length(0);
+  });
+
+  it('counts a field of only invisible characters as empty', async () => {
+    const run = newRun();
+    const element = await mount(`/mock/published?run=${run}`);
+    await fillValid(element, '\u200b\u200e\u2060\ufeff');
+    await fill(element, 'name', '\u200b\u200c\u200d');
+    await send(element);
+    expect(errorOf(element, 'comment')).to.equal('Please write a comment.');
+    expect(errorOf(element, 'name')).to.equal('Please enter your name.');
+    await aTimeout(50);
+    expect(await received(run)).to.have.length(0);
+  });
+
+  it('refuses one character piled with thousands of marks, says why, and keeps the text', async () => {
+    const run = newRun();
+    const element = await mount(`/mock/published?run=${run}`);
+    const pile = `Z${'\u0301\u0300\u0336'.repeat(15_000)}algo`;
+    await fillValid(element, pile);
+    await send(element);
+    expect(errorOf(element, 'comment')).to.equal('One character here is stacked with too many marks. Please remove some.');
+    expect(field(element, 'comment').value).to.equal(pile);
+    await aTimeout(50);
+    expect(await received(run)).to.have.length(0);
+    await expect(element).to.be.accessible();
+  });
+
+  it('takes a few stacked marks, long emoji sequences and conjuncts', async () => {
+    const run = newRun();
+    const element = await mount(`/mock/published?run=${run}`);
+    const comment = 'Ze\u0301\u0300\u0336\u0301\u0300\u0336\u0301\u0300\u0336\u0301\u0300\u0336 \u{1F9D1}\u{1F3FC}\u200d\u2764\ufe0f\u200d\u{1F48B}\u200d\u{1F9D1}\u{1F3FD} र्त्स्न्यं';
+    await fillValid(element, comment);
+    await send(element);
+    await settled(element);
+    expect((await received(run))[0].body.comment).to.equal(comment);
+  });
+
   it('takes a 1 MB paste whole, counts it, and blocks sending', async () => {
     const run = newRun();
     const element = await mount(`/mock/published?run=${run}`);

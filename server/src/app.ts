@@ -6,29 +6,33 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { html } from 'hono/html';
-import { timingSafeEqual } from 'node:crypto';
+import { secureHeaders } from 'hono/secure-headers';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   FIELDS,
   countCharacters,
   isCleanText,
   spamSignals,
   validateRequest,
+  type CommentListAnswer,
   type CommentRequest,
+  type CreatedAnswer,
   type ErrorAnswer,
   type Field,
 } from '../../src/contract.js';
 import { en, problemText } from '../../src/messages-late.js';
 import { translator } from '../../src/messages.js';
+import { rateLimitKey } from './client-address.js';
 import { rateLimiter } from './rate-limit.js';
 import type { Settings } from './settings.js';
 import type { CommentStore } from './store.js';
 
 const t = translator('en', en);
 
-/** Who is sending, for the rate limit: the socket's address, or the proxy's word for it when trusted. */
+/** Who is sending (`client-address.ts`): the socket's address, or the trusted proxy's word for it. */
 export type ClientAddress = (c: Context) => string;
 
-const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 429 | 500, error: string, message: string) =>
+const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 500, error: string, message: string) =>
   c.json<ErrorAnswer>({ error, message }, status);
 
 const normalise = (value: string) => value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
@@ -52,11 +56,37 @@ function checkRequest(body: unknown, maxComment: number): { request: CommentRequ
   return Object.keys(errors).length ? { errors } : { request: request as CommentRequest };
 }
 
-const safeEqual = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+// The page cursor names the last comment shown, whose id is public anyway; it says nothing of how many there are.
+const toCursor = (id: string) => Buffer.from(id).toString('base64url');
+const fromCursor = (cursor: string): string | null => {
+  if (!/^[\w-]{1,200}$/.test(cursor)) return null;
+  const id = Buffer.from(cursor, 'base64url').toString();
+  return toCursor(id) === cursor && isCleanText(id) ? id : null;
 };
+
+// Tokens are compared as keyed digests of equal length, so the time taken says nothing of the token's length.
+const digestKey = randomBytes(32);
+const digest = (token: string) => createHmac('sha256', digestKey).update(token).digest();
+const sameToken = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
+
+/**
+ * Whether a moderation POST comes from this server's own pages, by what the browser says: `Origin` (when sent) must
+ * be a well-formed origin on this host, and `Sec-Fetch-Site` (when sent) `same-origin`. `Origin: null` (a sandboxed
+ * or privacy-stripped page) is no origin of ours. A request with neither header is no browser's (curl, scripts).
+ * The rule of Hono's csrf middleware, which checks only form content types and answers by throwing.
+ */
+function fromOwnPages(c: Context): boolean {
+  const site = c.req.header('sec-fetch-site');
+  if (site !== undefined && site !== 'same-origin') return false;
+  const origin = c.req.header('origin');
+  if (origin === undefined) return true;
+  try {
+    const url = new URL(origin);
+    return url.origin === origin && url.host === c.req.header('host');
+  } catch {
+    return false;
+  }
+}
 
 /** The admin token from `Authorization: Bearer …` or Basic auth (any user name, the token as password). */
 function presentedToken(c: Context): string | undefined {
@@ -69,7 +99,16 @@ function presentedToken(c: Context): string | undefined {
 
 export function createApp(settings: Settings, store: CommentStore, clientAddress: ClientAddress): Hono {
   const app = new Hono();
-  const limiter = rateLimiter(settings.rateLimitCount, settings.rateLimitWindowSeconds);
+  const limiter = rateLimiter({
+    count: settings.rateLimitCount,
+    windowSeconds: settings.rateLimitWindowSeconds,
+    maxClients: settings.rateLimitMaxClients,
+  });
+  const signIns = rateLimiter({
+    count: settings.signInLimitCount,
+    windowSeconds: settings.signInLimitWindowSeconds,
+    maxClients: settings.rateLimitMaxClients,
+  });
   const allowed = new Set(settings.allowedOrigins);
 
   app.onError((error, c) => {
@@ -79,15 +118,35 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   app.notFound((c) => fail(c, 404, 'not_found', 'There is nothing here.'));
 
   app.use(
-    '/api/*',
-    cors({
-      origin: (origin) => (allowed.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST'],
-      allowHeaders: ['Content-Type', 'Idempotency-Key'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
+    secureHeaders({
+      // The API is read from other origins (CORS decides which), and TLS with its HSTS belongs to the proxy in front.
+      crossOriginResourcePolicy: false,
+      strictTransportSecurity: false,
     }),
   );
+  app.use(async (c, next) => {
+    await next();
+    // Moderation pages show emails, a POST answer is one person's, an error is of one moment: none may be kept.
+    if (c.req.method === 'POST' || c.res.status >= 400 || c.req.path.startsWith('/admin')) {
+      c.res.headers.set('Cache-Control', 'no-store');
+    }
+  });
+
+  const corsHeaders = cors({
+    origin: (origin) => (allowed.has(origin) ? origin : null),
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['Content-Type', 'Idempotency-Key'],
+    exposeHeaders: ['Retry-After'],
+    maxAge: 600,
+    credentials: settings.allowCredentials,
+  });
+  app.use('/api/*', async (c, next) => {
+    const preflight = await corsHeaders(c, next);
+    // Hono's cors allows credentials to every origin; only the allowed ones should hear it.
+    const { headers } = preflight ?? c.res;
+    if (!headers.has('Access-Control-Allow-Origin')) headers.delete('Access-Control-Allow-Credentials');
+    return preflight;
+  });
 
   app.post(
     '/api/comments',
@@ -100,7 +159,7 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
         return fail(c, 415, 'unsupported_media_type', 'Send the comment as application/json.');
       }
-      const retryAfter = limiter.take(clientAddress(c));
+      const retryAfter = limiter.take(rateLimitKey(clientAddress(c)));
       if (retryAfter) {
         c.header('Retry-After', String(retryAfter));
         return c.json({ error: 'rate_limited', message: t('busy'), retryAfter }, 429);
@@ -122,49 +181,72 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       if ('errors' in checked) return c.json({ errors: checked.errors }, 400);
       const { request } = checked;
       const status = settings.moderation ? 'pending' : 'published';
-      // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing.
+      // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing. A spam field that is
+      // there but not what the element sends (`"website": true`, `"elapsed": "60000"`) is a bot's too.
       const signals = spamSignals.safeParse(body);
-      const { website, elapsed } = signals.success ? signals.data : { website: undefined, elapsed: undefined };
-      if (website || (elapsed !== undefined && elapsed < settings.minFillSeconds * 1000)) {
+      const tooFast = (elapsed?: number) => elapsed !== undefined && elapsed < settings.minFillSeconds * 1000;
+      if (!signals.success || signals.data.website || tooFast(signals.data.elapsed)) {
         return c.json({ id: crypto.randomUUID(), status: 'pending' }, 201);
       }
       const key = c.req.header('idempotency-key')?.trim();
       if (key !== undefined && (key.length === 0 || key.length > 200 || !isCleanText(key))) {
         return fail(c, 400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 characters.');
       }
-      const { repeated, ...answer } = store.create(request, status, key);
-      if (repeated) c.header('Idempotent-Replayed', 'true');
-      return c.json(answer, 201);
+      const outcome = await store.create(request, status, key);
+      if (outcome.kind === 'key_reused') {
+        return fail(c, 422, 'idempotency_key_reused', 'This Idempotency-Key was already used for another comment; send it with a new key.');
+      }
+      if (outcome.kind === 'repeated') c.header('Idempotent-Replayed', 'true');
+      return c.json<CreatedAnswer>({ id: outcome.id, status: outcome.status }, 201);
     },
   );
 
-  app.get('/api/comments', (c) => {
-    const articleId = c.req.query('articleId');
+  app.get('/api/comments', async (c) => {
+    // The query is checked like a body: anything but what the contract allows is a 400, never a guess.
+    const { articleId, limit = '20', before } = c.req.query();
     if (!articleId) return fail(c, 400, 'article_required', 'Name the article: ?articleId=…');
-    const limit = Math.min(Math.max(Number(c.req.query('limit')) || 20, 1), 100);
-    return c.json(store.published(articleId, limit, c.req.query('before')));
+    if (articleId.length > 1000 || !isCleanText(articleId)) {
+      return fail(c, 400, 'invalid_article', 'The articleId is not one an article can have.');
+    }
+    if (!/^[1-9]\d{0,2}$/.test(limit) || Number(limit) > 100) {
+      return fail(c, 400, 'invalid_limit', 'The limit must be a whole number from 1 to 100.');
+    }
+    const beforeId = before === undefined ? undefined : fromCursor(before);
+    const page = beforeId === null ? undefined : await store.published(articleId, Number(limit), beforeId);
+    if (!page) return fail(c, 400, 'invalid_cursor', 'The before cursor is not one this server gave for this article.');
+    const last = page.comments.at(-1);
+    return c.json<CommentListAnswer>({ comments: page.comments, next: page.more && last ? toCursor(last.id) : null });
   });
 
   app.get('/admin', (c) => c.redirect('/admin/', 301));
   // Moderation: plain HTML behind the admin token, closed while no token is set.
   app.use('/admin/*', async (c, next) => {
     if (!settings.adminToken) return fail(c, 404, 'moderation_closed', 'Moderation is closed: set ADMIN_TOKEN.');
+    // Browsers resend Basic credentials on their own, so a form posted from another site must not count; checked
+    // first, so that such a post never counts as a wrong token either.
+    if (c.req.method === 'POST' && !fromOwnPages(c)) {
+      return fail(c, 403, 'origin_not_allowed', 'Moderate from this server’s own pages.');
+    }
     const token = presentedToken(c);
-    if (!token || !safeEqual(token, settings.adminToken)) {
+    const client = rateLimitKey(clientAddress(c));
+    // A client that guessed wrong too often is refused before its token is looked at, right or wrong: otherwise
+    // the answer to the right one would still tell a guesser that it was right.
+    const wait = token ? signIns.wait(client) : 0;
+    if (wait) {
+      c.header('Retry-After', String(wait));
+      return fail(c, 429, 'too_many_attempts', `Too many wrong admin tokens from this address; try again in ${wait} s.`);
+    }
+    if (!token || !sameToken(token, settings.adminToken)) {
+      if (token) signIns.take(client);
       c.header('WWW-Authenticate', 'Basic realm="news-comments moderation", charset="UTF-8"');
       return fail(c, 401, 'unauthorized', 'The admin token is required.');
-    }
-    // Browsers resend Basic credentials on their own, so a form posted from another site must not count.
-    const origin = c.req.header('origin');
-    if (c.req.method === 'POST' && origin && new URL(origin).host !== c.req.header('host')) {
-      return fail(c, 403, 'origin_not_allowed', 'Moderate from this server’s own pages.');
     }
     c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
     await next();
   });
 
-  app.get('/admin/', (c) => {
-    const pending = store.pending();
+  app.get('/admin/', async (c) => {
+    const pending = await store.pending();
     return c.html(html`<!doctype html>
       <html lang="en">
         <head>
@@ -200,8 +282,8 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       </html>`);
   });
 
-  app.post('/admin/comments/:id/:decision{approve|reject}', (c) => {
-    const found = store.moderate(c.req.param('id'), c.req.param('decision') === 'approve' ? 'published' : 'rejected');
+  app.post('/admin/comments/:id/:decision{approve|reject}', async (c) => {
+    const found = await store.moderate(c.req.param('id'), c.req.param('decision') === 'approve' ? 'published' : 'rejected');
     if (!found) return fail(c, 404, 'not_found', 'There is no such comment.');
     return c.redirect('/admin/', 303);
   });

@@ -1,10 +1,18 @@
 /** `npm run serve`: the reference comments server, configured by environment variables (see README). */
 import { resolve } from 'node:path';
-import { startServer } from './server.js';
-import { settingsFromEnvironment } from './settings.js';
+import { startServer, type RunningServer } from './server.js';
+import { settingsFromEnvironment, type Settings } from './settings.js';
 
-const settings = settingsFromEnvironment();
-const server = await startServer(settings);
+let settings: Settings;
+let server: RunningServer;
+try {
+  settings = settingsFromEnvironment();
+  server = await startServer(settings);
+} catch (error) {
+  // A setting or the database is wrong: say which, in one line, without a stack trace.
+  console.error(`news-comments server did not start: ${error instanceof Error ? error.message : error}`);
+  process.exit(1);
+}
 console.log(`news-comments server: ${server.url}/api/comments (data in ${resolve(settings.dataDir, 'comments.db')})`);
 console.log(
   settings.adminToken

@@ -3,8 +3,9 @@ import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
+import { clientAddress } from './client-address.js';
 import type { Settings } from './settings.js';
-import { sqliteStore } from './store.js';
+import { sqliteStore } from './sqlite-store.js';
 
 export interface RunningServer {
   url: string;
@@ -13,23 +14,34 @@ export interface RunningServer {
 
 export function startServer(settings: Settings): Promise<RunningServer> {
   const store = sqliteStore(settings.dataDir);
-  const app = createApp(settings, store, (c) => {
-    const forwarded = settings.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-    return forwarded || getConnInfo(c).remote.address || 'unknown';
-  });
-  return new Promise((resolve) => {
-    const server = serve({ fetch: app.fetch, port: settings.port, hostname: settings.host }, (info: AddressInfo) => {
+  const app = createApp(settings, store, (c) =>
+    clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), settings.trustProxy),
+  );
+  return new Promise((resolve, reject) => {
+    const headersTimeout = settings.headersTimeoutSeconds * 1000;
+    const options = {
+      fetch: app.fetch,
+      port: settings.port,
+      hostname: settings.host,
+      // Node's defaults (60 s for headers, 300 s for a request, checked every 30 s) let a client that drips its
+      // body hold a connection for five minutes. The check runs every second, or sooner for shorter timeouts.
+      serverOptions: {
+        headersTimeout,
+        requestTimeout: settings.requestTimeoutSeconds * 1000,
+        connectionsCheckingInterval: Math.min(1000, headersTimeout / 2),
+      },
+    };
+    const server = serve(options, (info: AddressInfo) => {
       resolve({
         url: `http://${settings.host}:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => {
-              store.close();
-              done();
-            });
+            server.close(() => void store.close().then(done));
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       });
     });
+    // Such as the port being taken: the caller says so and stops, instead of an unhandled 'error' event.
+    server.once('error', (error) => void store.close().then(() => reject(error)));
   });
 }

@@ -8,19 +8,32 @@ export interface Settings {
   moderation: boolean;
   /** Origins allowed to post from a browser. */
   allowedOrigins: string[];
-  /** Password of the moderation view; the view is closed while it is unset. */
+  /** Allow those origins to send cookies with comments (`credentials="include"` on the element). */
+  allowCredentials: boolean;
+  /** Password of the moderation view, at least 16 characters; the view is closed while it is unset. */
   adminToken?: string;
+  /** At most `signInLimitCount` wrong admin tokens per client in `signInLimitWindowSeconds`; then 429. */
+  signInLimitCount: number;
+  signInLimitWindowSeconds: number;
   /** At most `rateLimitCount` comments per client in `rateLimitWindowSeconds`. */
   rateLimitCount: number;
   rateLimitWindowSeconds: number;
-  /** Take the client's address from `X-Forwarded-For` (only behind a proxy that sets it). */
-  trustProxy: boolean;
+  /** Most clients each rate limit remembers at once (about 0.5 KB each); past it, the quietest is forgotten. */
+  rateLimitMaxClients: number;
+  /**
+   * How many proxies in front of the server append to `X-Forwarded-For`: the client is the entry that many from the
+   * right. 0: the socket's peer is the client.
+   */
+  trustProxy: number;
   /** Longest comment in characters; should equal the element's `max-length`. */
   maxCommentLength: number;
   /** Largest request body in bytes. */
   maxBodyBytes: number;
   /** A form sent sooner than this after it appeared is taken for a bot's. */
   minFillSeconds: number;
+  /** A request's headers must arrive within this many seconds of its start, and the whole request within the next. */
+  headersTimeoutSeconds: number;
+  requestTimeoutSeconds: number;
 }
 
 const number = (value: string | undefined, fallback: number, name: string): number => {
@@ -30,7 +43,39 @@ const number = (value: string | undefined, fallback: number, name: string): numb
   return parsed;
 };
 
+// Even at ten guesses per client per quarter hour, a short token falls to a botnet; 16 random characters do not.
+const MIN_ADMIN_TOKEN = 16;
+
+const adminToken = (value: string | undefined): string | undefined => {
+  if (!value) return undefined;
+  if ([...value].length < MIN_ADMIN_TOKEN) {
+    throw new Error(
+      `ADMIN_TOKEN must be at least ${MIN_ADMIN_TOKEN} characters; make one with: node -e "console.log(crypto.randomUUID())"`,
+    );
+  }
+  return value;
+};
+
+const onOrOff = (value: string | undefined, name: string): boolean => {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === 'on' || text === 'off' || text === '') return text === 'on';
+  throw new Error(`${name} must be on or off, not ${JSON.stringify(value)}`);
+};
+
+const proxies = (value: string | undefined): number => {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '' || text === 'off') return 0;
+  if (text === 'on') return 1;
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  throw new Error(`TRUST_PROXY must be off, on (one proxy) or the number of proxies, not ${JSON.stringify(value)}`);
+};
+
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
+  const headersTimeoutSeconds = number(env.HEADERS_TIMEOUT_SECONDS, 10, 'HEADERS_TIMEOUT_SECONDS');
+  const requestTimeoutSeconds = number(env.REQUEST_TIMEOUT_SECONDS, 30, 'REQUEST_TIMEOUT_SECONDS');
+  if (!(headersTimeoutSeconds > 0 && headersTimeoutSeconds <= requestTimeoutSeconds)) {
+    throw new Error('HEADERS_TIMEOUT_SECONDS must be more than 0 and at most REQUEST_TIMEOUT_SECONDS');
+  }
   return {
     port: number(env.PORT, 8787, 'PORT'),
     host: env.HOST || '127.0.0.1',
@@ -40,12 +85,18 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
-    adminToken: env.ADMIN_TOKEN || undefined,
+    allowCredentials: onOrOff(env.ALLOW_CREDENTIALS, 'ALLOW_CREDENTIALS'),
+    adminToken: adminToken(env.ADMIN_TOKEN),
+    signInLimitCount: number(env.SIGN_IN_LIMIT_COUNT, 10, 'SIGN_IN_LIMIT_COUNT'),
+    signInLimitWindowSeconds: number(env.SIGN_IN_LIMIT_WINDOW_SECONDS, 900, 'SIGN_IN_LIMIT_WINDOW_SECONDS'),
     rateLimitCount: number(env.RATE_LIMIT_COUNT, 5, 'RATE_LIMIT_COUNT'),
     rateLimitWindowSeconds: number(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
-    trustProxy: env.TRUST_PROXY === 'on',
+    rateLimitMaxClients: Math.max(1, number(env.RATE_LIMIT_MAX_CLIENTS, 100_000, 'RATE_LIMIT_MAX_CLIENTS')),
+    trustProxy: proxies(env.TRUST_PROXY),
     maxCommentLength: number(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH'),
     maxBodyBytes: number(env.MAX_BODY_BYTES, 100_000, 'MAX_BODY_BYTES'),
     minFillSeconds: number(env.MIN_FILL_SECONDS, 3, 'MIN_FILL_SECONDS'),
+    headersTimeoutSeconds,
+    requestTimeoutSeconds,
   };
 }

@@ -107,6 +107,64 @@ describe('text as the server stores it', () => {
   });
 });
 
+describe('when text is hostile', () => {
+  let server: TestServer;
+  before(async () => (server = await testServer({ moderation: false })));
+  after(() => server.destroy());
+
+  const errorsFor = async (fields: Record<string, unknown>) => {
+    const response = await post(server, validComment({ articleId: 'hostile', ...fields }));
+    assert.equal(response.status, 400, JSON.stringify(fields).slice(0, 80));
+    return fieldErrorsAnswer.parse(await response.json()).errors;
+  };
+
+  it('refuses control characters in the article id and URL, and stores nothing', async () => {
+    assert.match((await errorsFor({ articleId: 'nul\0byte' })).articleId, /control characters/);
+    assert.match((await errorsFor({ articleUrl: 'https://news.example/\0' })).articleUrl, /control characters/);
+    assert.deepEqual((await published(server, 'nul\0byte'.replace('\0', ''))).comments, []);
+  });
+
+  it('takes only an http(s) article URL, or none', async () => {
+    for (const articleUrl of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://news.example/a', 'news.example/a', 'https://news example/a', 'java\nscript:alert(1)']) {
+      assert.equal((await errorsFor({ articleUrl })).articleUrl, 'This article cannot take comments.', articleUrl);
+    }
+    for (const articleUrl of ['', 'https://news.example/a?b=c#d', 'HTTP://NEWS.EXAMPLE/', 'http://localhost:8000/demo/']) {
+      assert.equal((await post(server, validComment({ articleId: 'urls', articleUrl }))).status, 201, articleUrl);
+    }
+  });
+
+  it('refuses C1 control characters as it does C0', async () => {
+    const errors = await errorsFor({ title: 'Next\u0085line', comment: 'CSI \u009b31m red' });
+    assert.match(errors.title, /control characters/);
+    assert.match(errors.comment, /control characters/);
+  });
+
+  it('counts a field of only invisible characters as empty', async () => {
+    const errors = await errorsFor({
+      title: '\u200b\u200b',
+      comment: '\u200e\u200f\u2060\ufeff\u200d \u2066\u2069',
+      name: '\u200b\u200c\u3164\u2800',
+    });
+    assert.deepEqual(errors, {
+      title: 'Please give your comment a title.',
+      comment: 'Please write a comment.',
+      name: 'Please enter your name.',
+    });
+  });
+
+  it('refuses one character piled with thousands of marks, and keeps real clusters', async () => {
+    const pile = `Z${'\u0301\u0300\u0336'.repeat(15_000)}algo`;
+    assert.equal((await errorsFor({ comment: pile })).comment, 'One character here is stacked with too many marks. Please remove some.');
+    const real = [
+      'H\u0336\u0321\u0328\u0319\u0349e\u0337\u0301\u0300\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c\u030d\u030e\u030f\u0310 comes', // Zalgo: 20 marks
+      '\u{1F9D1}\u{1F3FC}\u200d\u2764\ufe0f\u200d\u{1F48B}\u200d\u{1F9D1}\u{1F3FD}', // kiss, two skin tones: 10 code points
+      '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}', // flag of England: 7
+      'र्त्स्न्यं', // a Sanskrit conjunct
+    ];
+    for (const comment of real) assert.equal((await post(server, validComment({ articleId: 'clusters', comment }))).status, 201, comment);
+  });
+});
+
 describe('reading the published comments of an article', () => {
   let server: TestServer;
   before(async () => {
@@ -131,16 +189,50 @@ describe('reading the published comments of an article', () => {
     const response = await fetch(`${server.url}/api/comments`);
     assert.equal(response.status, 400);
   });
+
+  it('gives a cursor that does not reveal how many comments the site has', async () => {
+    const { next } = await published(server, 'paged', '&limit=2');
+    assert.ok(next);
+    assert.doesNotMatch(next, /^\d+$/);
+    assert.doesNotMatch(Buffer.from(next, 'base64url').toString(), /^\d+$/);
+  });
+
+  it('answers 400 to a limit that is not a whole number from 1 to 100, never 500', async () => {
+    for (const limit of ['0', '2.5', 'abc', '101', '-1', '', '1e2', '20 ', '0x10']) {
+      const response = await fetch(`${server.url}/api/comments?articleId=paged&limit=${encodeURIComponent(limit)}`);
+      assert.equal(response.status, 400, `limit=${limit}`);
+      assert.equal(errorAnswer.parse(await response.json()).error, 'invalid_limit');
+    }
+    assert.equal((await published(server, 'paged', '&limit=100')).comments.length, 5);
+    assert.equal((await published(server, 'paged', '&limit=1')).comments.length, 1);
+  });
+
+  it('answers 400 to a cursor it did not give for this article', async () => {
+    const { next } = await published(server, 'paged', '&limit=2');
+    for (const before of ['3', '!!!', 'x'.repeat(5000), '', Buffer.from('nothing').toString('base64url')]) {
+      const response = await fetch(`${server.url}/api/comments?articleId=paged&before=${encodeURIComponent(before)}`);
+      assert.equal(response.status, 400, `before=${before.slice(0, 20)}`);
+      assert.equal(errorAnswer.parse(await response.json()).error, 'invalid_cursor');
+    }
+    const elsewhere = await fetch(`${server.url}/api/comments?articleId=other&before=${next}`);
+    assert.equal(elsewhere.status, 400);
+  });
+
+  it('answers 400 to an article id no article can have', async () => {
+    for (const articleId of ['a'.repeat(1001), 'nul\0byte']) {
+      const response = await fetch(`${server.url}/api/comments?articleId=${encodeURIComponent(articleId)}`);
+      assert.equal(response.status, 400);
+      assert.equal(errorAnswer.parse(await response.json()).error, 'invalid_article');
+    }
+  });
 });
 
 describe('when the store fails', () => {
   it('answers 500 with the contract’s error body and no stack trace', async () => {
     const { createApp } = await import('../src/app.js');
     const { settingsFromEnvironment } = await import('../src/settings.js');
-    const broken = () => {
-      throw new Error('disk on fire at /var/secret/comments.db');
-    };
-    const store = { create: broken, published: broken, pending: broken, moderate: broken, close() {} };
+    const broken = () => Promise.reject(new Error('disk on fire at /var/secret/comments.db'));
+    const store = { create: broken, published: broken, pending: broken, moderate: broken, close: async () => {} };
     const app = createApp(settingsFromEnvironment({}), store, () => 'client');
     const originalError = console.error;
     console.error = () => {};

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { DEMO_ORIGIN, post, published, testServer, validComment, type TestServer } from './support.js';
 
 describe('when one client sends too fast', () => {
@@ -18,6 +18,37 @@ describe('when one client sends too fast', () => {
     const body = await refused.json();
     assert.equal(body.error, 'rate_limited');
     assert.equal(body.retryAfter, retryAfter);
+  });
+});
+
+describe('when the server is behind a trusted proxy (TRUST_PROXY)', () => {
+  let server: TestServer;
+  beforeEach(async () => (server = await testServer({ rateLimitCount: 5, trustProxy: 1 })));
+  afterEach(() => server.destroy());
+
+  const statuses = async (forwardedFor: (i: number) => string, count: number) => {
+    const result = [];
+    for (let i = 0; i < count; i++) {
+      result.push((await post(server, validComment(), { 'X-Forwarded-For': forwardedFor(i) })).status);
+    }
+    return result;
+  };
+
+  it('limits by the address the proxy appended, whatever the client wrote before it', async () => {
+    const answers = await statuses((i) => `198.51.100.${i}, 203.0.113.50`, 10);
+    assert.deepEqual(answers, [201, 201, 201, 201, 201, 429, 429, 429, 429, 429]);
+    assert.deepEqual(await statuses(() => '203.0.113.51', 1), [201]);
+  });
+
+  it('limits IPv6 clients by their /64 network', async () => {
+    const answers = await statuses((i) => `2001:db8:1:2::${i + 1}`, 6);
+    assert.deepEqual(answers, [201, 201, 201, 201, 201, 429]);
+    assert.deepEqual(await statuses(() => '2001:db8:1:3::1', 1), [201]);
+  });
+
+  it('uses the socket address when the entry is missing or not an address', async () => {
+    const answers = await statuses((i) => (i % 2 ? 'unknown' : ''), 6);
+    assert.deepEqual(answers, [201, 201, 201, 201, 201, 429]);
   });
 });
 
@@ -71,6 +102,16 @@ describe('when a bot fills the form', () => {
     const response = await post(server, validComment({ articleId: 'bots', elapsed: 400 }));
     assert.equal(response.status, 201);
     assert.deepEqual((await published(server, 'bots')).comments, []);
+  });
+
+  it('quietly drops a comment whose spam fields are there but malformed', async () => {
+    const malformed = [{ website: true }, { website: 1 }, { website: null }, { website: ['x'] }, { elapsed: '60000' }, { elapsed: null }, { elapsed: {} }];
+    for (const signals of malformed) {
+      const response = await post(server, validComment({ articleId: 'malformed-bots', elapsed: 60_000, ...signals }));
+      assert.equal(response.status, 201, JSON.stringify(signals));
+      assert.equal((await response.json()).status, 'pending');
+    }
+    assert.deepEqual((await published(server, 'malformed-bots')).comments, []);
   });
 
   it('keeps a person’s comment', async () => {

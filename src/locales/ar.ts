@@ -85,5 +85,6 @@ export default {
   },
   emailInvalid: 'يُرجى إدخال عنوان بريد إلكتروني مثل name@example.com.',
   invalidCharacters: 'يُرجى إزالة أحرف التحكم غير المرئية من هذا النص.',
+  tooManyMarks: 'تتراكم فوق أحد الأحرف هنا علامات كثيرة جدًا. يُرجى إزالة بعضها.',
   articleInvalid: 'لا يمكن التعليق على هذا المقال.',
 } satisfies Messages;

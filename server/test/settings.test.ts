@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { settingsFromEnvironment } from '../src/settings.js';
+
+describe('reading the settings from the environment', () => {
+  it('takes TRUST_PROXY as off, on (one proxy) or a number of proxies', () => {
+    assert.equal(settingsFromEnvironment({}).trustProxy, 0);
+    assert.equal(settingsFromEnvironment({ TRUST_PROXY: 'off' }).trustProxy, 0);
+    assert.equal(settingsFromEnvironment({ TRUST_PROXY: 'on' }).trustProxy, 1);
+    assert.equal(settingsFromEnvironment({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.throws(() => settingsFromEnvironment({ TRUST_PROXY: 'yes please' }), /TRUST_PROXY must be/);
+  });
+
+  it('takes ALLOW_CREDENTIALS as on or off, off by default', () => {
+    assert.equal(settingsFromEnvironment({}).allowCredentials, false);
+    assert.equal(settingsFromEnvironment({ ALLOW_CREDENTIALS: 'on' }).allowCredentials, true);
+    assert.throws(() => settingsFromEnvironment({ ALLOW_CREDENTIALS: 'yes' }), /ALLOW_CREDENTIALS must be on or off/);
+  });
+
+  it('takes the timeouts in seconds, headers within the request', () => {
+    const settings = settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '5', REQUEST_TIMEOUT_SECONDS: '20' });
+    assert.deepEqual([settings.headersTimeoutSeconds, settings.requestTimeoutSeconds], [5, 20]);
+    assert.throws(() => settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '40' }), /HEADERS_TIMEOUT_SECONDS must be/);
+    assert.throws(() => settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '0' }), /HEADERS_TIMEOUT_SECONDS must be/);
+  });
+
+  it('refuses an ADMIN_TOKEN shorter than 16 characters, and leaves moderation closed without one', () => {
+    assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'x' }), /ADMIN_TOKEN must be at least 16 characters/);
+    assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'fifteen-chars!!' }), /at least 16/);
+    assert.equal(settingsFromEnvironment({ ADMIN_TOKEN: 'sixteen-chars!!!' }).adminToken, 'sixteen-chars!!!');
+    assert.equal(settingsFromEnvironment({ ADMIN_TOKEN: '' }).adminToken, undefined);
+  });
+
+  it('stops the server at start with that message and no stack trace', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'news-comments-unused-'));
+    try {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ADMIN_TOKEN: 'secret' },
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /ADMIN_TOKEN must be at least 16 characters/);
+      assert.doesNotMatch(result.stderr, /\bat .+:\d+:\d+/);
+      assert.equal(result.stdout, '');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
