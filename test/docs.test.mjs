@@ -22,6 +22,14 @@ test('custom-elements.json is generated from the current source', () => {
   }
 });
 
+test('custom-elements.json names the tag, so editors and tools know <news-comments>', () => {
+  const elements = committed.modules.flatMap((module) => module.declarations).filter((d) => d.customElement);
+  assert.deepEqual(
+    elements.map(({ name, tagName }) => ({ name, tagName })),
+    [{ name: 'NewsComments', tagName: 'news-comments' }],
+  );
+});
+
 test("README's attribute, event, custom property, part and slot tables match custom-elements.json", () => {
   const readme = readFileSync('README.md', 'utf8');
   assert.equal(withTables(readme, committed), readme, 'run npm run analyze');
