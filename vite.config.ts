@@ -1,13 +1,22 @@
 import { defineConfig, type Plugin } from 'vite';
 
-/** `npm start` serves the demo article at /demo/; the site root redirects there. */
-const demoRedirect = (): Plugin => ({
-  name: 'news-comments-demo-redirect',
+/**
+ * `npm start` serves the demo article at /demo/; the site root redirects there. The demo pages name the reference
+ * server at its default address; when `npm start` runs it elsewhere (PORT), DEMO_SERVER points them there.
+ */
+const demoPages = (): Plugin => ({
+  name: 'news-comments-demo',
   configureServer(server) {
     server.middlewares.use((req, res, next) => {
-      if (req.url !== '/') return next();
-      res.writeHead(302, { Location: '/demo/' }).end();
+      if (req.url === '/') return void res.writeHead(302, { Location: '/demo/' }).end();
+      // The demo has no icon; without this the browser's request for one is a 404 in the console.
+      if (req.url === '/favicon.ico') return void res.writeHead(204).end();
+      next();
     });
+  },
+  transformIndexHtml(html) {
+    const server = process.env.DEMO_SERVER;
+    return server ? html.replaceAll('http://127.0.0.1:8787/', `${server}/`) : html;
   },
 });
 
@@ -48,7 +57,7 @@ export default defineConfig(({ mode }) => {
   const external = (id: string) => /\/deferred\.js$/.test(id) || (classic && /\/locales\/\w+\.js$/.test(id));
   return {
     publicDir: false,
-    plugins: [demoRedirect(), minifyStyles()],
+    plugins: [demoPages(), minifyStyles()],
     server: { host: '127.0.0.1', port: 5173 },
     build: {
       target: 'es2022',

@@ -1,18 +1,29 @@
 /**
- * `npm start`: the reference server and the demo page together, stopped together (Ctrl-C).
+ * `npm start` (after the build): the reference server and the demo pages together, stopped together (Ctrl-C).
  * Unless ADMIN_TOKEN is set, a fresh one is made for this run and printed, so the moderation view can be tried.
+ * PORT moves the reference server and DEMO_PORT the demo pages, for when 8787 or 5173 is taken; the demo pages then
+ * post to that server, and the server allows the demo's origin.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 
-const env = { ...process.env, ADMIN_TOKEN: process.env.ADMIN_TOKEN || randomBytes(12).toString('hex') };
+const serverPort = process.env.PORT || '8787';
+const demoPort = process.env.DEMO_PORT || '5173';
+const env = {
+  ...process.env,
+  PORT: serverPort,
+  ADMIN_TOKEN: process.env.ADMIN_TOKEN || randomBytes(12).toString('hex'),
+  ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? `http://127.0.0.1:${demoPort},http://localhost:${demoPort}`,
+  // Read by vite.config.ts, which points the demo pages' endpoint at this server.
+  DEMO_SERVER: `http://127.0.0.1:${serverPort}`,
+};
 if (!process.env.ADMIN_TOKEN) console.log(`moderation password for this run (ADMIN_TOKEN): ${env.ADMIN_TOKEN}`);
 
 const children = [
   spawn('npm', ['run', 'serve'], { stdio: 'inherit', env }),
-  spawn('npx', ['vite', 'serve', '--strictPort'], { stdio: 'inherit', env }),
+  spawn('npx', ['vite', 'serve', '--strictPort', '--port', demoPort], { stdio: 'inherit', env }),
 ];
-console.log('demo article: http://127.0.0.1:5173/demo/');
+console.log(`demo article: http://127.0.0.1:${demoPort}/demo/`);
 
 let stopping = false;
 function stop(code = 0) {

@@ -42,6 +42,7 @@ const countBand = (remaining: number) =>
  * A comment form for a news article: title (prefilled with the article's), comment with a live countdown, name,
  * email and the site's disclaimer. Posts JSON to the publisher's `endpoint`; the reader's text is never lost.
  *
+ * @tagname news-comments
  * @fires news-comments-submit - Before sending; cancelable. `detail` is the request body.
  * @fires news-comments-success - The server stored the comment. `detail` is its answer: `{id, status}`.
  * @fires news-comments-error - The comment was not accepted. `detail`: `{reason, status?, errors?}`, where `reason`

@@ -15,11 +15,25 @@ const committed = JSON.parse(readFileSync('custom-elements.json', 'utf8'));
 test('custom-elements.json is generated from the current source', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cem-'));
   try {
+    // The analyzer joins --outdir to the working directory: an absolute one would land in the repo, under tmp/.
     execFileSync('npx', ['cem', 'analyze', '--outdir', relative(process.cwd(), dir)], { stdio: 'ignore' });
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'custom-elements.json'), 'utf8')), committed, 'run npm run analyze');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the check leaves nothing in the repo: tmp/ holds no committed file and is ignored', () => {
+  assert.equal(execFileSync('git', ['ls-files', 'tmp'], { encoding: 'utf8' }), '');
+  assert.doesNotThrow(() => execFileSync('git', ['check-ignore', '--quiet', '--no-index', 'tmp/cem-x/custom-elements.json']));
+});
+
+test('custom-elements.json names the tag, so editors and tools know <news-comments>', () => {
+  const elements = committed.modules.flatMap((module) => module.declarations).filter((d) => d.customElement);
+  assert.deepEqual(
+    elements.map(({ name, tagName }) => ({ name, tagName })),
+    [{ name: 'NewsComments', tagName: 'news-comments' }],
+  );
 });
 
 test("README's attribute, event, custom property, part and slot tables match custom-elements.json", () => {

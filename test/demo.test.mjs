@@ -1,0 +1,117 @@
+/**
+ * A newcomer's first run: `npm start` as README says, then every demo page in headless Chromium. Each page, with the
+ * pages in its frames, must load without a failed request, an error status or a console error or warning, and every
+ * `<news-comments>` on it must show its form, pointed at the server `npm start` runs. Both servers get free ports and
+ * a throwaway database, so the check runs beside a developer's own `npm start`.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { launchChrome } from '../scripts/browser.mjs';
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+
+const serverPort = await freePort();
+const demoPort = await freePort();
+const demo = `http://127.0.0.1:${demoPort}`;
+const endpoint = `http://127.0.0.1:${serverPort}/api/comments`;
+const pages = readdirSync('demo').filter((file) => file.endsWith('.html'));
+
+let start;
+let output = '';
+let dataDir;
+let browser;
+
+/** Polls `url` until it answers 200, failing early if `npm start` has stopped. */
+async function waitFor(url, deadline) {
+  for (;;) {
+    if (start.exitCode !== null || start.signalCode !== null) throw new Error(`npm start stopped:\n${output}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in time:\n${output}`);
+    await sleep(250);
+  }
+}
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'news-comments-demo-'));
+  // Its own process group, so the servers it starts stop with it.
+  start = spawn('npm', ['start'], {
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: String(serverPort), DEMO_PORT: String(demoPort), DATA_DIR: dataDir },
+  });
+  for (const stream of [start.stdout, start.stderr]) stream.on('data', (chunk) => (output += chunk));
+  const deadline = Date.now() + 120_000;
+  await waitFor(`${demo}/demo/`, deadline);
+  await waitFor(`${endpoint}?articleId=nato-russia-dialogue`, deadline);
+  browser = await launchChrome();
+});
+
+after(async () => {
+  await browser?.close();
+  if (start && start.exitCode === null && start.signalCode === null) {
+    const stopped = new Promise((resolve) => start.once('exit', resolve));
+    process.kill(-start.pid, 'SIGTERM');
+    if ((await Promise.race([stopped, sleep(10_000, 'late')])) === 'late') process.kill(-start.pid, 'SIGKILL');
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+for (const name of pages) {
+  test(`demo/${name} loads clean after npm start`, { timeout: 60_000 }, async () => {
+    const page = await browser.newPage();
+    try {
+      const problems = [];
+      page.on('response', (response) => {
+        if (response.status() >= 400) problems.push(`${response.status()} ${response.url()}`);
+      });
+      page.on('requestfailed', (request) => problems.push(`failed ${request.url()}: ${request.failure()?.errorText}`));
+      page.on('pageerror', (error) => problems.push(`uncaught ${error.message}`));
+      page.on('console', (message) => {
+        if (!['error', 'warn', 'assert'].includes(message.type())) return;
+        // Lit's notice that the dev server serves its development build, whose extra checks help whoever edits src/.
+        if (message.text().includes('lit.dev/msg/dev-mode')) return;
+        problems.push(`console.${message.type()}: ${message.text()}`);
+      });
+      // Tall enough that lazy frames (the classic build on /demo/) load too.
+      await page.setViewport({ width: 1280, height: 4000 });
+      await page.goto(`${demo}/demo/${name}`, { waitUntil: 'networkidle0' });
+
+      const endpoints = [];
+      const rendered = await (async () => {
+        for (const frame of page.frames()) {
+          await frame.waitForFunction(
+            () => [...document.querySelectorAll('news-comments')].every((element) => element.shadowRoot?.querySelector('form')),
+            { timeout: 10_000 },
+          );
+          endpoints.push(...(await frame.$$eval('news-comments', (all) => all.map((element) => element.getAttribute('endpoint')))));
+        }
+        await page.waitForNetworkIdle({ idleTime: 300 });
+      })().catch((error) => error);
+
+      assert.deepEqual(problems, [], `demo/${name}`);
+      if (rendered) throw rendered;
+      assert.ok(endpoints.length > 0, `demo/${name} has a <news-comments>`);
+      for (const frame of page.frames()) assert.notEqual(frame.url(), 'about:blank', `a frame of demo/${name} loaded`);
+      for (const url of endpoints) assert.equal(url, endpoint, `demo/${name} posts to the server npm start runs`);
+    } finally {
+      await page.close();
+    }
+  });
+}
