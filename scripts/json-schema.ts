@@ -26,7 +26,9 @@ const schema = (value: z.ZodMiniType, description: string): JsonSchema => ({
 
 const request = schema(
   z.object({ ...commentRequest().shape, ...spamSignals.shape }),
-  'POST body, Content-Type: application/json. Every text field is required and must not be blank.',
+  'POST body, Content-Type: application/json. Every text field is required and must show something (not only ' +
+    'whitespace or default-ignorable characters); no text may hold control characters but line breaks and tabs, ' +
+    'broken surrogate pairs, or a character of more than 32 code points.',
 );
 const limits: Record<string, number> = { ...LIMITS };
 for (const [field, property] of Object.entries(request.properties ?? {})) {
@@ -38,6 +40,7 @@ for (const [field, property] of Object.entries(request.properties ?? {})) {
   }
 }
 request.properties!.email.format = 'email';
+request.properties!.articleUrl.description = 'An http: or https: URL without spaces, or empty.';
 request.properties!.website.description = 'Hidden from people; a request that fills it is taken for spam.';
 request.properties!.elapsed.description = 'Milliseconds between the form appearing and sending; too fast is spam.';
 
