@@ -4,6 +4,7 @@
  */
 import { LIMITS, type Field } from './characters.js';
 import { formMessages, type Message, type MessageKey, type Messages, type Translate } from './messages.js';
+import { listMessages } from './messages-list.js';
 
 export const lateMessages = {
   sending: 'Sending your comment…',
@@ -42,7 +43,7 @@ export const lateMessages = {
 } satisfies Record<string, Message>;
 
 /** The whole English catalogue. */
-export const en: Messages = { ...formMessages, ...lateMessages };
+export const en: Messages = { ...formMessages, ...lateMessages, ...listMessages };
 
 type PluralForms = Exclude<Message, string>;
 

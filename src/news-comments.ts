@@ -4,8 +4,10 @@ import { pageColorScheme, parseMessagesAttribute } from './config.js';
 import type { CommentRequest, CreatedAnswer } from './contract.js';
 import { DraftController, type FormValues } from './controllers/drafts.js';
 import { InteractionController } from './controllers/interaction.js';
+import { ListLoader } from './controllers/list-loader.js';
 import { LanguageController } from './controllers/language.js';
 import type { SendingController } from './controllers/sending.js';
+import type { CommentList } from './list.js';
 import { DEFAULTS, SettingsController, type Settings } from './controllers/settings.js';
 import { ViewportController } from './controllers/viewport.js';
 import { deferredNow, loadDeferred } from './later.js';
@@ -101,6 +103,7 @@ export class NewsComments extends LitElement {
     theme: { reflect: true },
     messages: { converter: { fromAttribute: parseMessagesAttribute } },
     loading: {},
+    list: {},
     values: { state: true, attribute: false },
     serverErrors: { state: true, attribute: false },
     toCorrect: { state: true, attribute: false },
@@ -167,6 +170,12 @@ export class NewsComments extends LitElement {
   /** `lazy`: render the form only when it comes near the viewport (most comment boxes sit below the fold). */
   loading: 'eager' | 'lazy' = 'eager';
 
+  /**
+   * `off`: the form alone, without the article's published comments under it (for a publisher who renders them
+   * itself). The list loads after the form, when it comes near the viewport.
+   */
+  list: 'on' | 'off' = 'on';
+
   /** What the reader typed. */
   private values: FormValues = { title: '', comment: '', name: '', email: '' };
   /** Field errors from the server, until the reader changes the field. */
@@ -191,8 +200,11 @@ export class NewsComments extends LitElement {
     titleEdited: this.#titleEdited,
     rememberReader: this.#settings.value.rememberReader,
   }));
+  readonly #listLoader = new ListLoader(this);
   /** Created with the deferred code, when the reader first sends. */
   #sending?: SendingController;
+  /** The published comments, once their chunk has arrived. */
+  #list?: CommentList;
 
   #titleEdited = false;
   #remaining: number = LIMITS.comment;
@@ -230,11 +242,22 @@ export class NewsComments extends LitElement {
     if (articleChanged) this.#openArticle(previous.id);
     if (!this.#titleEdited && this.values.title !== article.title) this.values = { ...this.values, title: article.title };
     if (changed.has('loading')) this.#viewport.watch();
+    const { module } = this.#listLoader;
+    if (module && !this.#list && this.list !== 'off' && this.#settings.value.endpoint) {
+      this.#list = new module.CommentList(this, { html, nothing }, () => ({
+        endpoint: this.#settings.value.endpoint!,
+        articleId: this.#settings.value.article.id,
+        articleTitle: this.#settings.value.article.title,
+        credentials: this.#settings.value.credentials,
+        locale: this.#language.locale,
+      }));
+    } else if (articleChanged && this.#list) void this.#list.load();
     this.#remaining = maxLength - countCharacters(this.values.comment);
     this.#problems = this.#check();
   }
 
   protected override updated(): void {
+    this.#list?.afterRender(this.renderRoot as ShadowRoot);
     // The form may first appear after the language loads, or when it scrolls near (loading="lazy").
     if (this.#shownAt || !this.renderRoot.querySelector('form')) return;
     this.#shownAt = performance.now();
@@ -291,6 +314,7 @@ export class NewsComments extends LitElement {
         ${this.#renderActions()}
       </form>
       <p class="visually-hidden" aria-live="polite">${this.announced === undefined ? '' : this.#counterText(this.announced)}</p>
+      ${this.list === 'off' ? nothing : (this.#list?.render(t) ?? html`<div class="list-anchor"></div>`)}
     </div>`;
   }
 
@@ -481,9 +505,10 @@ export class NewsComments extends LitElement {
 
   async #submit(settings: Settings, started: () => void): Promise<void> {
     let sent: Promise<Outcome | undefined>;
+    let request: CommentRequest;
     try {
       const late = deferredNow() ?? (await loadDeferred());
-      const request = this.#request();
+      request = this.#request();
       this.#problems = late.validateRequest(request, settings.maxLength);
       const invalid = FIELDS.filter((field) => this.#problems[field]);
       if (invalid.length) {
@@ -511,6 +536,11 @@ export class NewsComments extends LitElement {
     if (outcome?.kind === 'created') {
       const { article, rememberReader } = this.#settings.value;
       const { name, email } = this.values;
+      // The reader sees their comment under the form at once: published for all, or pending for them alone.
+      const { title, comment, name: sender } = request!;
+      const own = { ...outcome.answer, articleId: article.id, title, comment, name: sender, createdAt: new Date().toISOString() };
+      deferredNow()?.rememberOwn(own, !rememberReader);
+      this.#list?.addOwn(own);
       this.values = { ...this.values, comment: '', title: article.title };
       this.#titleEdited = false;
       this.#interaction.reset();
