@@ -42,7 +42,8 @@ const countBand = (remaining: number) =>
 
 /**
  * A comment form for a news article: title (prefilled with the article's), comment with a live countdown, name,
- * email and the site's disclaimer. Posts JSON to the publisher's `endpoint`; the reader's text is never lost.
+ * email and the site's disclaimer. Posts JSON to the publisher's `endpoint`; the reader's text is never lost. Under
+ * it, the article's published comments (`list="off"` leaves them out), each with "Report".
  *
  * @tagname news-comments
  * @fires news-comments-submit - Before sending; cancelable. `detail` is the request body.
@@ -74,6 +75,7 @@ const countBand = (remaining: number) =>
  * @csspart status - The messages about sending: sending, sent, or what went wrong.
  * @csspart restored - "Your unsent comment was restored", with its discard button.
  * @csspart notice - Shown instead of the form when the element is configured wrongly.
+ * @csspart comments - The published comments under the form: heading, order, the comments, "Show more".
  *
  * @cssprop [--news-comments-accent=#0b57d0 / #a8c7fa] - Button and focus colour.
  * @cssprop [--news-comments-on-accent=#fff / #062e6f] - Text on the button.
