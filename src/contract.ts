@@ -64,6 +64,8 @@ export const commentRequest = (maxComment: number = LIMITS.comment) =>
   z.object({
     articleId: z.string().check(z.minLength(1), z.maxLength(1000), clean),
     articleUrl: z.string().check(z.maxLength(4000), clean, z.refine(isArticleUrl, 'articleInvalid')),
+    /** Optional: the article's title as the page shows it, so that moderators see which article a comment is on. */
+    articleTitle: z.optional(z.string().check(z.maxLength(1000), clean)),
     title: text('title', LIMITS.title),
     comment: text('comment', maxComment),
     name: text('name', LIMITS.name),
@@ -122,6 +124,8 @@ export const commentListAnswer = /* @__PURE__ */ z.object({
   next: z.nullable(z.string()),
   /** The article's published comments, on every page; 0 for an article nobody has commented on. */
   total: z.number(),
+  /** Optional: `true` when the article takes no new comments (a post would get 403 `comments_closed`). */
+  closed: z.optional(z.boolean()),
 });
 export type CommentListAnswer = z.infer<typeof commentListAnswer>;
 

@@ -5,9 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   COMMENT_ORDERS,
   DEFAULT_PAGE_SIZE,
@@ -32,21 +30,21 @@ import {
 } from '../../src/contract.js';
 import { en, problemText } from '../../src/messages-late.js';
 import { translator } from '../../src/messages.js';
+import { adminRoutes } from './admin/routes.js';
 import { rateLimitKey } from './client-address.js';
+import type { Article } from './desk-types.js';
+import { ipKey } from './ip-range.js';
+import { TRUST_WINDOW_MS, isClosed, verdict, type Verdict } from './moderation.js';
 import { rateLimiter, type RateLimiter } from './rate-limit.js';
 import type { Settings } from './settings.js';
-import type { CommentStore, ReportedComment, StoredComment } from './store.js';
+import type { CommentStore } from './store.js';
 
 const t = translator('en', en);
 
-/** The reasons as the moderation page names them. */
-const REASON_TEXTS: Record<ReportReason, string> = {
-  abusive: 'abusive',
-  spam: 'spam',
-  defamatory: 'defamatory or unlawful',
-  personal: 'personal information',
-  other: 'other',
-};
+/** What the server does besides answering: `commentQueued` wakes the webhook outbox. */
+export interface AppHooks {
+  alertQueued?: () => void;
+}
 
 /** Who is sending (`client-address.ts`): the socket's address, or the trusted proxy's word for it. */
 export type ClientAddress = (c: Context) => string;
@@ -61,14 +59,14 @@ function checkRequest(body: unknown, maxComment: number): { request: CommentRequ
   const raw = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   const request: Record<string, unknown> = {};
   const errors: Record<string, string> = {};
-  for (const key of ['articleId', 'articleUrl', ...FIELDS]) {
+  for (const key of ['articleId', 'articleUrl', 'articleTitle', ...FIELDS]) {
     const value = raw[key];
     request[key] = typeof value === 'string' ? normalise(value) : value;
   }
   const overBy = () => countCharacters(String(request.comment)) - maxComment;
   for (const [key, problem] of Object.entries(validateRequest(request, maxComment))) {
-    const field = key as Field | 'articleId' | 'articleUrl';
-    if (field === 'articleId' || field === 'articleUrl') {
+    const field = key as Field | 'articleId' | 'articleUrl' | 'articleTitle';
+    if (field === 'articleId' || field === 'articleUrl' || field === 'articleTitle') {
       errors[field] = t(problem === 'invalidCharacters' ? problem : 'articleInvalid');
     } else errors[field] = problemText(t, field, problem, overBy());
   }
@@ -102,49 +100,33 @@ function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-// Tokens are compared as keyed digests of equal length, so the time taken says nothing of the token's length.
-const digestKey = randomBytes(32);
-const digest = (token: string) => createHmac('sha256', digestKey).update(token).digest();
-const sameToken = (given: string, expected: string) => timingSafeEqual(digest(given), digest(expected));
-
 /**
- * Whether a moderation POST comes from this server's own pages, by what the browser says: `Origin` (when sent) must
- * be a well-formed origin on this host, and `Sec-Fetch-Site` (when sent) `same-origin`. `Origin: null` (a sandboxed
- * or privacy-stripped page) is no origin of ours. A request with neither header is no browser's (curl, scripts).
- * The rule of Hono's csrf middleware, which checks only form content types and answers by throwing.
+ * The ETag of an answer that shows `revision`, and whether the article is closed: a list answer changes when its
+ * article closes on its own (CLOSE_AFTER_DAYS), with no write to move the revision.
  */
-function fromOwnPages(c: Context): boolean {
-  const site = c.req.header('sec-fetch-site');
-  if (site !== undefined && site !== 'same-origin') return false;
-  const origin = c.req.header('origin');
-  if (origin === undefined) return true;
-  try {
-    const url = new URL(origin);
-    return url.origin === origin && url.host === c.req.header('host');
-  } catch {
-    return false;
+const listEtag = (revision: number, closed: boolean) => (closed ? `"1.${revision}.closed"` : etagOf(revision));
+
+/** What the rejection or hold says in the desk, for the rules that decided it. */
+function verdictReason(decided: Verdict): string | undefined {
+  switch (decided.because) {
+    case 'blocked':
+      return 'Blocked sender';
+    case 'reject_word':
+      return `Word list: “${decided.word}”`;
+    case 'hold_word':
+      return `Held for the word “${decided.word}”`;
+    case 'link':
+      return 'Held for a link';
+    default:
+      return undefined;
   }
 }
 
-/** The admin token from `Authorization: Bearer …` or Basic auth (any user name, the token as password). */
-function presentedToken(c: Context): string | undefined {
-  const header = c.req.header('authorization') ?? '';
-  const [scheme, value = ''] = header.split(' ', 2);
-  if (/^bearer$/i.test(scheme)) return value;
-  if (/^basic$/i.test(scheme)) return Buffer.from(value, 'base64').toString().split(':').slice(1).join(':');
-  return undefined;
-}
-
-export function createApp(settings: Settings, store: CommentStore, clientAddress: ClientAddress): Hono {
+export function createApp(settings: Settings, store: CommentStore, clientAddress: ClientAddress, hooks: AppHooks = {}): Hono {
   const app = new Hono();
   const limiter = rateLimiter({
     count: settings.rateLimitCount,
     windowSeconds: settings.rateLimitWindowSeconds,
-    maxClients: settings.rateLimitMaxClients,
-  });
-  const signIns = rateLimiter({
-    count: settings.signInLimitCount,
-    windowSeconds: settings.signInLimitWindowSeconds,
     maxClients: settings.rateLimitMaxClients,
   });
   const allowed = new Set(settings.allowedOrigins);
@@ -225,6 +207,12 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     }
   };
 
+  /** `TRUST_AFTER` published comments in six months, none rejected in them. */
+  const trusted = async (email: string) => {
+    const { approved, rejected } = await store.senderHistory(email, new Date(Date.now() - TRUST_WINDOW_MS).toISOString());
+    return approved >= settings.trustAfter && rejected === 0;
+  };
+
   app.post('/api/comments', ...readerPost(limiter, 'comment'), async (c) => {
     const parsed = await jsonBody(c);
     if (!parsed) return fail(c, 400, 'invalid_json', 'The request body is not valid JSON.');
@@ -232,7 +220,6 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     const checked = checkRequest(body, settings.maxCommentLength);
     if ('errors' in checked) return c.json({ errors: checked.errors }, 400);
     const { request } = checked;
-    const status = settings.moderation ? 'pending' : 'published';
     // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing. A spam field that is
     // there but not what the element sends (`"website": true`, `"elapsed": "60000"`) is a bot's too.
     const signals = spamSignals.safeParse(body);
@@ -244,7 +231,22 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     if (key !== undefined && (key.length === 0 || key.length > 200 || !isCleanText(key))) {
       return fail(c, 400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 characters.');
     }
-    const outcome = await store.create(request, status, key);
+    if (isClosed(await store.article(request.articleId), settings.closeAfterDays)) {
+      return fail(c, 403, 'comments_closed', 'Comments are closed on this article.');
+    }
+    const ip = clientAddress(c);
+    const decided = verdict(request, await store.wordLists(), {
+      blocked: await store.isBlocked(request.email, ipKey(ip)),
+      trusted: settings.trustAfter > 0 && (await trusted(request.email)),
+      moderation: settings.moderation,
+    });
+    const userAgent = (c.req.header('user-agent') ?? '').replace(/[\0-\x1f\x7f-\x9f]/g, '').slice(0, 500);
+    const outcome = await store.create(request, decided.status, key, {
+      sender: settings.senderRecordDays > 0 ? { ip, userAgent } : undefined,
+      alert: !!settings.webhookUrl,
+      reason: verdictReason(decided),
+    });
+    if (outcome.kind === 'created' && decided.status === 'pending') hooks.alertQueued?.();
     if (outcome.kind === 'key_reused') {
       return fail(c, 422, 'idempotency_key_reused', 'This Idempotency-Key was already used for another comment; send it with a new key.');
     }
@@ -269,8 +271,9 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     // Ids are the server's own UUIDs: text that no id can be is no comment, and not worth a query.
     const outcome =
       id.length <= 200 && isCleanText(id)
-        ? await store.report(id, clientAddress(c), reason as ReportReason, settings.reportThreshold)
+        ? await store.report(id, clientAddress(c), reason as ReportReason, settings.reportThreshold, { alert: !!settings.webhookUrl })
         : { kind: 'not_found' as const };
+    if (outcome.kind === 'received') hooks.alertQueued?.();
     if (outcome.kind === 'not_found') return fail(c, 404, 'not_found', 'There is no such comment to report.');
     return c.json<ReportAnswer>({ status: 'received' }, outcome.kind === 'received' ? 201 : 200);
   });
@@ -283,8 +286,7 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   };
 
   /** Sets the caching headers of an answer showing `revision`; its ETag is `unchanged` for the If-None-Match sent. */
-  const cacheable = (c: Context, revision: number) => {
-    const etag = etagOf(revision);
+  const cacheable = (c: Context, revision: number, etag = etagOf(revision)) => {
     c.header('ETag', etag);
     c.header('Cache-Control', PUBLIC_CACHE);
     return { unchanged: notModified(c.req.header('if-none-match'), etag) };
@@ -306,12 +308,26 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     if (afterId === null) return invalidCursor();
     // Only the revision, first: most readers asking again have the current page. A cursor that named a comment of
     // this article still does (an erasure would have changed the revision), so it need not be looked up for a 304.
-    if (c.req.header('if-none-match') && cacheable(c, await store.revision([articleId])).unchanged) return c.body(null, 304);
+    // The article's row holds its revision too, so the 304 still costs one row.
+    let article: Article | undefined = await store.article(articleId);
+    const closedNow = (state?: Article) => isClosed(state, settings.closeAfterDays);
+    if (c.req.header('if-none-match')) {
+      const revision = article?.revision ?? 0;
+      if (cacheable(c, revision, listEtag(revision, closedNow(article))).unchanged) return c.body(null, 304);
+    }
     const page = await store.published(articleId, { limit: Number(limit), order: order as CommentOrder, afterId });
     if (!page) return invalidCursor();
+    // Closing or opening moves the revision: if it moved since, the article's state is read again to match the page.
+    if ((article?.revision ?? 0) !== page.revision) article = await store.article(articleId);
+    const closed = closedNow(article);
     const last = page.comments.at(-1);
-    cacheable(c, page.revision);
-    return c.json<CommentListAnswer>({ comments: page.comments, next: page.more && last ? toCursor(last.id) : null, total: page.total });
+    cacheable(c, page.revision, listEtag(page.revision, closed));
+    return c.json<CommentListAnswer>({
+      comments: page.comments,
+      next: page.more && last ? toCursor(last.id) : null,
+      total: page.total,
+      ...(closed ? { closed } : {}),
+    });
   });
 
   app.get('/api/comments/counts', async (c) => {
@@ -330,90 +346,7 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   });
 
   app.get('/admin', (c) => c.redirect('/admin/', 301));
-  // Moderation: plain HTML behind the admin token, closed while no token is set.
-  app.use('/admin/*', async (c, next) => {
-    if (!settings.adminToken) return fail(c, 404, 'moderation_closed', 'Moderation is closed: set ADMIN_TOKEN.');
-    // Browsers resend Basic credentials on their own, so a form posted from another site must not count; checked
-    // first, so that such a post never counts as a wrong token either.
-    if (c.req.method === 'POST' && !fromOwnPages(c)) {
-      return fail(c, 403, 'origin_not_allowed', 'Moderate from this server’s own pages.');
-    }
-    const token = presentedToken(c);
-    const client = rateLimitKey(clientAddress(c));
-    // A client that guessed wrong too often is refused before its token is looked at, right or wrong: otherwise
-    // the answer to the right one would still tell a guesser that it was right.
-    const wait = token ? signIns.wait(client) : 0;
-    if (wait) {
-      c.header('Retry-After', String(wait));
-      return fail(c, 429, 'too_many_attempts', `Too many wrong admin tokens from this address; try again in ${wait} s.`);
-    }
-    if (!token || !sameToken(token, settings.adminToken)) {
-      if (token) signIns.take(client);
-      c.header('WWW-Authenticate', 'Basic realm="news-comments moderation", charset="UTF-8"');
-      return fail(c, 401, 'unauthorized', 'The admin token is required.');
-    }
-    c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
-    await next();
-  });
-
-  app.get('/admin/', async (c) => {
-    const [reported, waiting] = await Promise.all([store.reported(), store.pending()]);
-    const shown = new Set(reported.map((comment) => comment.id));
-    const pending = waiting.filter((comment) => !shown.has(comment.id));
-    const decisions = (comment: StoredComment) => html`<div>
-      <form method="post" action="/admin/comments/${comment.id}/approve"><button>Approve</button></form>
-      <form method="post" action="/admin/comments/${comment.id}/reject"><button>Reject</button></form>
-    </div>`;
-    const shownComment = (comment: StoredComment, note?: ReturnType<typeof html>) => html`<article>
-      <h3><bdi>${comment.title}</bdi></h3>
-      ${note ?? ''}
-      <p><bdi>${comment.comment}</bdi></p>
-      <small><bdi>${comment.name}</bdi> &lt;<bdi>${comment.email}</bdi>&gt; on <bdi>${comment.articleId}</bdi>,
-        ${comment.createdAt}</small>
-      ${decisions(comment)}
-    </article>`;
-    const reportsOf = (comment: ReportedComment) => {
-      const readers = Object.values(comment.reports).reduce((sum, count) => sum + count, 0);
-      const reasons = REPORT_REASONS.filter((reason) => comment.reports[reason]).map(
-        (reason) => `${REASON_TEXTS[reason]}: ${comment.reports[reason]}`,
-      );
-      const state = comment.status === 'pending' ? 'hidden until you decide' : 'still published';
-      return html`<p class="reports">Reported by ${readers} ${readers === 1 ? 'reader' : 'readers'} (${reasons.join(', ')}); ${state}.</p>`;
-    };
-    return c.html(html`<!doctype html>
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>Moderation: ${pending.length} waiting, ${reported.length} reported</title>
-          <style>
-            body { font: 16px/1.5 system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; }
-            article { border: 1px solid #999; border-radius: 6px; padding: 0.5rem 1rem; margin: 1rem 0; }
-            p { white-space: pre-wrap; overflow-wrap: anywhere; }
-            p.reports { font-weight: bold; }
-            form { display: inline; }
-            button { font: inherit; padding: 0.25rem 1rem; margin-right: 0.5rem; }
-          </style>
-        </head>
-        <body>
-          <h1>Moderation</h1>
-          <h2>Reported by readers: ${reported.length}</h2>
-          ${reported.length
-            ? html`<p>Approve keeps the comment published and clears its reports; Reject takes it down.</p>`
-            : html`<p>Nothing is reported.</p>`}
-          ${reported.map((comment) => shownComment(comment, reportsOf(comment)))}
-          <h2>Comments waiting for moderation: ${pending.length}</h2>
-          ${pending.length ? '' : html`<p>Nothing is waiting.</p>`}
-          ${pending.map((comment) => shownComment(comment))}
-        </body>
-      </html>`);
-  });
-
-  app.post('/admin/comments/:id/:decision{approve|reject}', async (c) => {
-    const found = await store.moderate(c.req.param('id'), c.req.param('decision') === 'approve' ? 'published' : 'rejected');
-    if (!found) return fail(c, 404, 'not_found', 'There is no such comment.');
-    return c.redirect('/admin/', 303);
-  });
+  app.route('/', adminRoutes(settings, store, clientAddress));
 
   return app;
 }

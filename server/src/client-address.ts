@@ -5,7 +5,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 
 /** IPv6 as eight 16-bit groups; `text` must be valid IPv6 (`isIPv6`), possibly ending in dotted IPv4. */
-function groupsOf(text: string): number[] {
+export function groupsOf(text: string): number[] {
   const parse = (part: string) =>
     part === ''
       ? []

@@ -14,11 +14,8 @@ try {
   process.exit(1);
 }
 console.log(`news-comments server: ${server.url}/api/comments (data in ${resolve(settings.dataDir, 'comments.db')})`);
-console.log(
-  settings.adminToken
-    ? `moderation: ${server.url}/admin/ (any user name, ADMIN_TOKEN as password)`
-    : 'moderation: closed (set ADMIN_TOKEN to open it)',
-);
+console.log(`moderation desk: ${server.url}/admin/ (add an account: npm run moderator -- add NAME --role admin)`);
+if (settings.adminToken) console.log('admin API: also open to automation with ADMIN_TOKEN as a bearer token');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void server.close().then(() => process.exit(0)));
 }

@@ -4,6 +4,8 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { clientAddress } from './client-address.js';
+import { startOutbox } from './outbox.js';
+import { startPurge } from './purge.js';
 import type { Settings } from './settings.js';
 import { sqliteStore } from './sqlite-store.js';
 
@@ -14,9 +16,16 @@ export interface RunningServer {
 
 export function startServer(settings: Settings): Promise<RunningServer> {
   const store = sqliteStore(settings.dataDir);
-  const app = createApp(settings, store, (c) =>
-    clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), settings.trustProxy),
+  const outbox =
+    settings.webhookUrl && settings.webhookSecret ? startOutbox(store, { url: settings.webhookUrl, secret: settings.webhookSecret }) : undefined;
+  const purge = startPurge(store, settings);
+  const app = createApp(
+    settings,
+    store,
+    (c) => clientAddress(getConnInfo(c).remote.address, c.req.header('x-forwarded-for'), settings.trustProxy),
+    { alertQueued: outbox?.wake },
   );
+  const stop = () => Promise.all([outbox?.stop(), purge.stop()]).then(() => store.close());
   return new Promise((resolve, reject) => {
     const headersTimeout = settings.headersTimeoutSeconds * 1000;
     const options = {
@@ -36,12 +45,12 @@ export function startServer(settings: Settings): Promise<RunningServer> {
         url: `http://${settings.host}:${info.port}`,
         close: () =>
           new Promise<void>((done) => {
-            server.close(() => void store.close().then(done));
+            server.close(() => void stop().then(done));
             (server as { closeAllConnections?: () => void }).closeAllConnections?.();
           }),
       });
     });
     // Such as the port being taken: the caller says so and stops, instead of an unhandled 'error' event.
-    server.once('error', (error) => void store.close().then(() => reject(error)));
+    server.once('error', (error) => void stop().then(() => reject(error)));
   });
 }

@@ -10,9 +10,12 @@ export interface Settings {
   allowedOrigins: string[];
   /** Allow those origins to send cookies with comments (`credentials="include"` on the element). */
   allowCredentials: boolean;
-  /** Password of the moderation view, at least 16 characters; the view is closed while it is unset. */
+  /**
+   * A bearer token for automation on the admin API, at least 16 characters; never taken from a cookie. The desk is
+   * closed while neither it nor a moderator account exists.
+   */
   adminToken?: string;
-  /** At most `signInLimitCount` wrong admin tokens per client in `signInLimitWindowSeconds`; then 429. */
+  /** At most `signInLimitCount` failed sign-ins or wrong admin tokens per client in `signInLimitWindowSeconds`; then 429. */
   signInLimitCount: number;
   signInLimitWindowSeconds: number;
   /** At most `rateLimitCount` comments per client in `rateLimitWindowSeconds`. */
@@ -36,6 +39,23 @@ export interface Settings {
   /** A request's headers must arrive within this many seconds of its start, and the whole request within the next. */
   headersTimeoutSeconds: number;
   requestTimeoutSeconds: number;
+  /** A desk session ends this many hours after sign-in, or `sessionIdleMinutes` after its last request. */
+  sessionHours: number;
+  sessionIdleMinutes: number;
+  /**
+   * An email with at least this many published comments in the last six months and none rejected in them is
+   * published without waiting; 0 (the default) trusts no one, since emails are not verified.
+   */
+  trustAfter: number;
+  /** Days a comment's sender record (IP address, user agent) is kept; 0 keeps none. */
+  senderRecordDays: number;
+  /** An article takes no new comments this many days after its first one; 0 (the default) never closes one. */
+  closeAfterDays: number;
+  /** Called (POST, signed with `webhookSecret`) for each new pending or reported comment; unset: no alerts. */
+  webhookUrl?: string;
+  webhookSecret?: string;
+  /** How often the purge of old sender records, sessions and delivered alerts runs while the server runs. */
+  purgeIntervalSeconds: number;
 }
 
 const number = (value: string | undefined, fallback: number, name: string): number => {
@@ -79,6 +99,22 @@ const wholeNumber = (value: string | undefined, fallback: number, name: string):
   return Number(text);
 };
 
+const webhook = (url: string | undefined, secret: string | undefined): Pick<Settings, 'webhookUrl' | 'webhookSecret'> => {
+  if (!url) return {};
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new Error(`WEBHOOK_URL must be an http(s) URL, not ${JSON.stringify(url)}`);
+  // The receiver trusts an alert for its signature alone, so the secret must be as hard to guess as the admin token.
+  if (!secret || [...secret].length < MIN_ADMIN_TOKEN) {
+    throw new Error(`WEBHOOK_SECRET must be at least ${MIN_ADMIN_TOKEN} characters when WEBHOOK_URL is set`);
+  }
+  return { webhookUrl: url, webhookSecret: secret };
+};
+
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
   const headersTimeoutSeconds = number(env.HEADERS_TIMEOUT_SECONDS, 10, 'HEADERS_TIMEOUT_SECONDS');
   const requestTimeoutSeconds = number(env.REQUEST_TIMEOUT_SECONDS, 30, 'REQUEST_TIMEOUT_SECONDS');
@@ -108,5 +144,12 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     minFillSeconds: number(env.MIN_FILL_SECONDS, 3, 'MIN_FILL_SECONDS'),
     headersTimeoutSeconds,
     requestTimeoutSeconds,
+    sessionHours: number(env.SESSION_HOURS, 12, 'SESSION_HOURS'),
+    sessionIdleMinutes: number(env.SESSION_IDLE_MINUTES, 60, 'SESSION_IDLE_MINUTES'),
+    trustAfter: Math.floor(number(env.TRUST_AFTER, 0, 'TRUST_AFTER')),
+    senderRecordDays: number(env.SENDER_RECORD_DAYS, 180, 'SENDER_RECORD_DAYS'),
+    closeAfterDays: number(env.CLOSE_AFTER_DAYS, 0, 'CLOSE_AFTER_DAYS'),
+    ...webhook(env.WEBHOOK_URL, env.WEBHOOK_SECRET),
+    purgeIntervalSeconds: Math.max(1, number(env.PURGE_INTERVAL_SECONDS, 3600, 'PURGE_INTERVAL_SECONDS')),
   };
 }

@@ -5,11 +5,13 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommentOrder, CommentRequest, CreatedAnswer, PublishedComment, ReportReason } from '../../src/contract.js';
+import type { CommentOrder, CommentRequest, PublishedComment, ReportReason } from '../../src/contract.js';
+import { sqliteDesk } from './sqlite-desk.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
   fingerprint,
   type CommentStore,
+  type CreateOptions,
   type CreateOutcome,
   type Page,
   type ReportOutcome,
@@ -122,6 +124,123 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
       `).run(Date.now());
     },
   },
+  {
+    // The moderation desk shows each comment's article by title and why it was rejected; an article may be closed
+    // by hand or CLOSE_AFTER_DAYS after its first comment, so every article with a comment gets a row.
+    name: 'article titles, rejection reasons, closing articles',
+    up: (db) =>
+      db.exec(`
+        ALTER TABLE comments ADD COLUMN article_title TEXT;
+        ALTER TABLE comments ADD COLUMN reason TEXT;
+        CREATE INDEX comments_by_status ON comments (status, seq);
+        CREATE INDEX comments_by_email ON comments (email COLLATE NOCASE, status);
+        ALTER TABLE articles ADD COLUMN first_comment_at TEXT;
+        ALTER TABLE articles ADD COLUMN article_title TEXT;
+        ALTER TABLE articles ADD COLUMN article_url TEXT;
+        ALTER TABLE articles ADD COLUMN state TEXT CHECK (state IN ('open', 'closed'));
+        INSERT INTO articles (article_id, published, revision) SELECT DISTINCT article_id, 0, 0 FROM comments WHERE true
+          ON CONFLICT (article_id) DO NOTHING;
+        UPDATE articles SET
+          first_comment_at = (SELECT MIN(created_at) FROM comments c WHERE c.article_id = articles.article_id),
+          article_url = (SELECT article_url FROM comments c WHERE c.article_id = articles.article_id ORDER BY seq DESC LIMIT 1);
+      `),
+  },
+  {
+    // Who sent each comment, kept apart from it so that the purge after SENDER_RECORD_DAYS is one DELETE.
+    name: 'sender records',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE sender_records (
+          comment_id TEXT PRIMARY KEY REFERENCES comments (id),
+          ip TEXT NOT NULL,
+          user_agent TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE INDEX sender_records_by_age ON sender_records (created_at);
+        CREATE INDEX sender_records_by_ip ON sender_records (ip);
+      `),
+  },
+  {
+    // Sessions are kept as digests of their tokens; the audit trail is only ever appended to.
+    name: 'moderators, sessions, audit trail',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE moderators (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+          role TEXT NOT NULL CHECK (role IN ('moderator', 'admin')),
+          password_hash TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE sessions (
+          token_digest TEXT PRIMARY KEY,
+          moderator_id INTEGER NOT NULL REFERENCES moderators (id),
+          created_at TEXT NOT NULL,
+          last_seen_at TEXT NOT NULL
+        );
+        CREATE INDEX sessions_by_moderator ON sessions (moderator_id);
+        CREATE INDEX sessions_by_use ON sessions (last_seen_at);
+        CREATE TABLE audit (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          action_id TEXT NOT NULL,
+          at TEXT NOT NULL,
+          moderator TEXT NOT NULL,
+          action TEXT NOT NULL,
+          comment_id TEXT,
+          reason TEXT,
+          detail TEXT,
+          undoes TEXT
+        );
+        CREATE INDEX audit_by_action ON audit (action_id);
+        CREATE INDEX audit_by_comment ON audit (comment_id);
+        CREATE INDEX audit_by_undone ON audit (undoes);
+      `),
+  },
+  {
+    // An IP block keeps its range as two 32-hex-digit keys (ip-range.ts), so that matching is plain comparison.
+    name: 'blocks and word lists',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE blocks (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          kind TEXT NOT NULL CHECK (kind IN ('email', 'ip')),
+          value TEXT NOT NULL,
+          first_ip TEXT,
+          last_ip TEXT,
+          created_at TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          UNIQUE (kind, value)
+        );
+        CREATE INDEX blocks_by_range ON blocks (first_ip, last_ip);
+        CREATE TABLE word_lists (
+          list TEXT NOT NULL CHECK (list IN ('reject', 'hold')),
+          word TEXT NOT NULL,
+          PRIMARY KEY (list, word)
+        );
+        CREATE TABLE desk_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `),
+  },
+  {
+    // Alerts are queued in the transaction that stores what they tell of, and sent from here: none is lost.
+    name: 'webhook outbox',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE outbox (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          event TEXT NOT NULL,
+          comment_id TEXT NOT NULL,
+          payload TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at TEXT NOT NULL,
+          locked_until TEXT,
+          sent_at TEXT,
+          failed_at TEXT,
+          last_error TEXT
+        );
+        CREATE INDEX outbox_due ON outbox (sent_at, failed_at, next_attempt_at);
+      `),
+  },
 ];
 
 /** Brings the schema up to the last migration; refuses a database that a newer server has already moved on. */
@@ -189,8 +308,8 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
   }
 
   const insert = db.prepare(`
-    INSERT INTO comments (id, article_id, article_url, title, comment, name, email, status, created_at)
-    VALUES (@id, @articleId, @articleUrl, @title, @comment, @name, @email, @status, @createdAt)`);
+    INSERT INTO comments (id, article_id, article_url, article_title, title, comment, name, email, status, created_at, reason)
+    VALUES (@id, @articleId, @articleUrl, @articleTitle, @title, @comment, @name, @email, @status, @createdAt, @reason)`);
   const keyNamed = db.prepare<[string], { fingerprint: string; comment_id: string; created_at: string; status: Status }>(`
     SELECT k.fingerprint, k.comment_id, k.created_at, c.status
     FROM idempotency_keys k JOIN comments c ON c.id = k.comment_id
@@ -249,8 +368,9 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     return statements;
   };
   const unique = (articleIds: readonly string[]) => [...new Set(articleIds)];
+  const desk = sqliteDesk(db, now, changed);
 
-  const create = db.transaction((comment: CommentRequest, status: CreatedAnswer['status'], key: string | undefined): CreateOutcome => {
+  const create = db.transaction((comment: CommentRequest, status: Status, key: string | undefined, options?: CreateOptions): CreateOutcome => {
     const time = now();
     const oldest = new Date(time - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
     const print = key === undefined ? '' : fingerprint(comment);
@@ -265,11 +385,13 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     }
     const id = crypto.randomUUID();
     const createdAt = new Date(time).toISOString();
-    insert.run({ ...comment, id, status, createdAt });
+    insert.run({ ...comment, articleTitle: comment.articleTitle || null, id, status, createdAt, reason: options?.reason ?? null });
     if (status === 'published') changed(comment.articleId, 1);
+    desk.created(comment, id, status, createdAt, options);
     if (key !== undefined) rememberKey.run(key, print, id, createdAt);
     forgetExpiredKeys.run(oldest);
-    return { kind: 'created', id, status };
+    // A rejected comment (a blocked sender, a word that rejects) is answered as one waiting: its sender learns nothing.
+    return { kind: 'created', id, status: status === 'published' ? 'published' : 'pending' };
   });
 
   // A read transaction: the page, its total and its revision come from one snapshot, even while another process
@@ -288,12 +410,13 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     return { comments, more, total, revision };
   });
 
-  const report = db.transaction((commentId: string, reader: string, reason: ReportReason, threshold: number): ReportOutcome => {
+  const report = db.transaction((commentId: string, reader: string, reason: ReportReason, threshold: number, alert = false): ReportOutcome => {
     // Before the status: a reader whose report hid the comment, sending again, gets the first answer, not a 404.
     if (reportedBy.get(commentId, reader)) return { kind: 'repeated' };
     const found = state.get(commentId);
     if (found?.status !== 'published') return { kind: 'not_found' };
     addReport.run(commentId, reader, reason, new Date(now()).toISOString());
+    if (alert) desk.reported(commentId);
     if (reportCount.get(commentId)!.count < threshold) return { kind: 'received', hidden: false };
     setStatus.run('pending', commentId);
     changed(found.article_id, -1);
@@ -312,7 +435,7 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
 
   return {
     // IMMEDIATE takes the write lock before reading, so another process cannot change what was read in between.
-    create: async (comment, status, key) => create.immediate(comment, status, key),
+    create: async (comment, status, key, options) => create.immediate(comment, status, key, options),
     published: async (articleId, { limit, order, afterId }) => readPage(articleId, limit, order, afterId),
     async counts(articleIds) {
       const ids = unique(articleIds);
@@ -330,7 +453,8 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       const ids = unique(articleIds);
       return ids.length ? forArticles(ids.length).revision.get(...ids)!.revision : 0;
     },
-    report: async (commentId, reader, reason, threshold) => report.immediate(commentId, reader, reason, threshold),
+    report: async (commentId, reader, reason, threshold, options) =>
+      report.immediate(commentId, reader, reason, threshold, options?.alert),
     pending: async () => pending.all().map(toComment),
     async reported() {
       const comments = new Map<string, ReportedComment & { total: number; seq: number }>();
@@ -346,5 +470,6 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     },
     moderate: async (id, status) => moderate.immediate(id, status),
     close: async () => void db.close(),
+    ...desk.methods,
   };
 }

@@ -5,6 +5,24 @@
  */
 import { createHash } from 'node:crypto';
 import type { CommentOrder, CommentRequest, CreatedAnswer, PublishedComment, ReportReason } from '../../src/contract.js';
+import type {
+  Alert,
+  Article,
+  AuditEntry,
+  Block,
+  DecideOutcome,
+  Decision,
+  DeskComment,
+  DeskQuery,
+  Moderator,
+  NewBlock,
+  Queue,
+  ReaderExport,
+  Role,
+  SenderRecord,
+  UndoOutcome,
+  WordLists,
+} from './desk-types.js';
 
 export type Status = CreatedAnswer['status'] | 'rejected';
 
@@ -12,6 +30,12 @@ export interface StoredComment extends PublishedComment {
   articleUrl: string;
   email: string;
   status: Status;
+}
+
+/** Who sent a comment, as the sender record keeps it (`SENDER_RECORD_DAYS`). */
+export interface Sender {
+  ip: string;
+  userAgent: string;
 }
 
 /** What became of a comment sent to `create`. */
@@ -59,7 +83,7 @@ export interface CommentStore {
    * Stores a comment, with its idempotency key if it has one, in one transaction. A key names one comment for
    * `IDEMPOTENCY_KEY_LIFETIME_MS`; after that it may name another.
    */
-  create(comment: CommentRequest, status: CreatedAnswer['status'], idempotencyKey?: string): Promise<CreateOutcome>;
+  create(comment: CommentRequest, status: Status, idempotencyKey?: string, options?: CreateOptions): Promise<CreateOutcome>;
   /**
    * Published comments of an article in `order`, `limit` at a time; with `afterId`, only those that come after that
    * comment in that order (whatever its status now). `undefined` when `afterId` is no comment of this article.
@@ -74,9 +98,10 @@ export interface CommentStore {
   revision(articleIds: readonly string[]): Promise<number>;
   /**
    * Records that `reader` (a client address) reports a published comment, once per reader and comment. The report
-   * that makes `threshold` readers sends the comment back to moderation (pending), in the same transaction.
+   * that makes `threshold` readers sends the comment back to moderation (pending), in the same transaction. With
+   * `alert`, the first report of a comment queues a webhook alert, in that transaction too.
    */
-  report(commentId: string, reader: string, reason: ReportReason, threshold: number): Promise<ReportOutcome>;
+  report(commentId: string, reader: string, reason: ReportReason, threshold: number, options?: { alert?: boolean }): Promise<ReportOutcome>;
   /** Comments waiting for a moderator, oldest first. */
   pending(): Promise<StoredComment[]>;
   /** Published and pending comments that readers reported, the most reported first. */
@@ -87,6 +112,74 @@ export interface CommentStore {
    */
   moderate(id: string, status: 'published' | 'rejected'): Promise<boolean>;
   close(): Promise<void>;
+
+  // The moderation desk (types in desk-types.ts). Everything that several server processes must agree on is here.
+  addModerator(name: string, role: Role, passwordHash: string): Promise<boolean>;
+  removeModerator(name: string): Promise<boolean>;
+  setPassword(name: string, passwordHash: string): Promise<boolean>;
+  moderator(name: string): Promise<(Moderator & { passwordHash: string }) | undefined>;
+  moderators(): Promise<Moderator[]>;
+  /** Starts a session for the moderator, under the digest of its token; the sign-in is in the audit trail. */
+  createSession(tokenDigest: string, moderator: Moderator): Promise<void>;
+  /** The session's moderator, if it started after `startedAfter` and was last used after `usedAfter`; marks it used. */
+  session(tokenDigest: string, startedAfter: string, usedAfter: string): Promise<Moderator | undefined>;
+  deleteSession(tokenDigest: string): Promise<void>;
+
+  deskComments(query: DeskQuery): Promise<{ comments: DeskComment[]; next: string | null }>;
+  queueCounts(): Promise<Record<Queue, number>>;
+  /**
+   * Approves or rejects all the comments, in one transaction with their audit rows; nothing when one of them does
+   * not exist (its id is answered).
+   */
+  decide(ids: string[], decision: Decision, reason: string | undefined, actor: string): Promise<DecideOutcome>;
+  /** Puts back what the action changed, as a new action by `actor`, if the action was a decision of `actor`'s. */
+  undo(actionId: string, actor: string, undoAfter: string): Promise<UndoOutcome>;
+
+  blocks(): Promise<Block[]>;
+  addBlock(block: NewBlock, actor: string): Promise<Block>;
+  removeBlock(id: number, actor: string): Promise<boolean>;
+  /** Whether the email, or the IP address (as `ipKey` spells it), is blocked. */
+  isBlocked(email: string, ip: string | undefined): Promise<boolean>;
+  wordLists(): Promise<WordLists>;
+  setWordLists(lists: WordLists, actor: string): Promise<void>;
+  /** How many comments of this email were published and rejected since `since` (ISO time; all time without). */
+  senderHistory(email: string, since?: string): Promise<{ approved: number; rejected: number }>;
+
+  /** A comment's sender record, written to the audit trail as an export by `actor`; undefined if none. */
+  exportSender(commentId: string, actor: string): Promise<SenderRecord | undefined | 'no_comment'>;
+  /** Everything kept of the reader with this email, written to the audit trail as an export. */
+  exportReader(email: string, actor: string): Promise<ReaderExport>;
+  /** Removes or anonymises every comment of this email, their sender records with them; answers how many. */
+  eraseReader(email: string, mode: 'remove' | 'anonymise', actor: string): Promise<number>;
+  /**
+   * Forgets sender records (and reporters' addresses) older than `sendersBefore`, sessions started or last used
+   * before their cut-offs, and alerts sent or given up before `alertsBefore`.
+   */
+  purge(cutoffs: {
+    sendersBefore: string;
+    sessionsStartedBefore: string;
+    sessionsUsedBefore: string;
+    alertsBefore: string;
+  }): Promise<{ senderRecords: number }>;
+  audit(query: { limit: number; cursor?: number }): Promise<{ entries: AuditEntry[]; next: string | null }>;
+
+  article(articleId: string): Promise<Article | undefined>;
+  articles(query: { q?: string; limit: number }): Promise<Article[]>;
+  setArticleState(articleId: string, state: 'open' | 'closed', actor: string): Promise<boolean>;
+
+  /** Up to `limit` alerts due now, each held for `leaseMs` so that another process does not send it too. */
+  claimAlerts(limit: number, leaseMs: number): Promise<Alert[]>;
+  alertSent(id: number): Promise<void>;
+  alertFailed(id: number, retryAt: string | null, error: string): Promise<void>;
+}
+
+/** What else `create` keeps with a comment. */
+export interface CreateOptions {
+  sender?: Sender;
+  /** Queue a webhook alert for it (if it is pending), in the same transaction. */
+  alert?: boolean;
+  /** Why the rules rejected or held it, for the desk. */
+  reason?: string;
 }
 
 /**

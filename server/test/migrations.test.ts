@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { post, published, testServer, validComment } from './support.js';
+import { adminApi, post, published, queue, testServer, validComment } from './support.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'news-comments-migrations-'));
 
@@ -78,10 +78,18 @@ describe('when the server starts on a database made before migrations', () => {
 
       server = await server.restart();
       assert.equal((await published(server, 'upgraded')).comments.length, 2);
+
+      // The desk sees the old comments in their queues, and the article from its first comment on.
+      assert.deepEqual((await queue(server, 'pending')).comments.map((c) => [c.id, c.articleTitle]), [['old-2', null]]);
+      const { articles } = await (await adminApi(server, 'GET', 'articles?q=upgraded')).json();
+      assert.deepEqual(
+        articles.map((a: Record<string, unknown>) => [a.articleId, a.articleUrl, typeof a.firstCommentAt, a.closed]),
+        [['upgraded', 'https://news.example/nato', 'string', false]],
+      );
     } finally {
       await server.close();
     }
-    assert.deepEqual(schemaOf(dataDir).versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
+    assert.deepEqual(schemaOf(dataDir).versions, Array.from({ length: 8 }, (_, i) => ({ version: i + 1 })));
     const db = new Database(join(dataDir, 'comments.db'), { readonly: true });
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     db.close();

@@ -2,8 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hashPassword } from '../src/auth.js';
 import { startServer, type RunningServer } from '../src/server.js';
 import { settingsFromEnvironment, type Settings } from '../src/settings.js';
+import type { DeskComment } from '../src/desk-types.js';
+import { sqliteStore } from '../src/sqlite-store.js';
 import type { CommentStore } from '../src/store.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -68,26 +71,34 @@ export async function published(server: TestServer, articleId = 'nato-russia', q
   return (await response.json()) as { comments: Array<Record<string, string>>; next: string | null; total: number };
 }
 
-export const adminHeaders = { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` };
+/** Automation's credentials for the admin API. */
+export const adminHeaders = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** A store whose every call fails, as a full disk or a lost database would. */
 export function brokenStore(message = 'disk on fire'): CommentStore {
   const broken = () => Promise.reject(new Error(message));
-  return {
-    create: broken,
-    published: broken,
-    counts: broken,
-    revision: broken,
-    report: broken,
-    pending: broken,
-    reported: broken,
-    moderate: broken,
-    close: async () => {},
-  };
+  return new Proxy({} as CommentStore, { get: (_, name) => (name === 'close' ? async () => {} : broken) });
 }
 
-export const moderate = (server: TestServer, id: string, decision: string, headers: Record<string, string> = adminHeaders) =>
-  fetch(`${server.url}/admin/comments/${id}/${decision}`, { method: 'POST', headers, redirect: 'manual' });
+/** Calls the admin API with the admin token (or `headers`), a JSON body if given. */
+export function adminApi(server: TestServer, method: string, path: string, body?: unknown, headers: Record<string, string> = adminHeaders) {
+  return fetch(`${server.url}/admin/api/${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'Content-Type': 'application/json' }), ...headers },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Approves or rejects one comment through the admin API. */
+export const moderate = (server: TestServer, id: string, decision: 'approve' | 'reject', headers: Record<string, string> = adminHeaders) =>
+  adminApi(server, 'POST', `comments/${decision}`, { ids: [id] }, headers);
+
+/** A desk queue's first page, as the admin API answers it. */
+export async function queue(server: TestServer, name: string, query = '') {
+  const response = await adminApi(server, 'GET', `comments?queue=${name}&limit=100${query}`);
+  if (response.status !== 200) throw new Error(`the queue answered ${response.status}`);
+  return (await response.json()) as { comments: Array<DeskComment>; next: string | null };
+}
 
 export function report(server: TestServer, id: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(`${server.url}/api/comments/${encodeURIComponent(id)}/reports`, {
@@ -102,4 +113,34 @@ export async function posted(server: TestServer, overrides: Record<string, unkno
   const response = await post(server, validComment(overrides));
   if (response.status !== 201) throw new Error(`posting answered ${response.status}`);
   return ((await response.json()) as { id: string }).id;
+}
+
+/** Adds a desk account straight in the server's database, as `npm run moderator -- add` does. */
+export async function addModerator(server: TestServer, name: string, password: string, role: 'moderator' | 'admin' = 'moderator') {
+  const store = sqliteStore(server.dataDir);
+  try {
+    await store.addModerator(name, role, await hashPassword(password));
+  } finally {
+    await store.close();
+  }
+}
+
+/** What a browser on the desk's own page sends with every request. */
+export const sameOrigin = (server: TestServer) => ({ Origin: server.url, 'Sec-Fetch-Site': 'same-origin' });
+
+/** Signs in with the form, as a browser on the desk does; answers the session cookie (`name=value`). */
+export async function signIn(server: TestServer, name: string, password: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}/admin/sign-in`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...sameOrigin(server), ...headers },
+    body: new URLSearchParams({ name, password }),
+    redirect: 'manual',
+  });
+  const cookie = response.headers.get('set-cookie')?.split(';')[0];
+  return { response, cookie };
+}
+
+/** A signed-in moderator's call to the admin API, from the desk's page. */
+export function deskApi(server: TestServer, cookie: string, method: string, path: string, body?: unknown) {
+  return adminApi(server, method, path, body, { Cookie: cookie, ...sameOrigin(server) });
 }
