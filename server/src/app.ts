@@ -194,7 +194,11 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       },
       bodyLimit({
         maxSize: settings.maxBodyBytes,
-        onError: (c) => fail(c, 413, 'too_large', `The ${what} is too large to send.`),
+        onError: (c) => {
+          // The rest of the body may still be on its way: the connection cannot carry another request after it.
+          c.header('Connection', 'close');
+          return fail(c, 413, 'too_large', `The ${what} is too large to send.`);
+        },
       }),
     ] as const;
 

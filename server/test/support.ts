@@ -95,7 +95,7 @@ export const moderate = (server: TestServer, id: string, decision: 'approve' | '
 
 /** A desk queue's first page, as the admin API answers it. */
 export async function queue(server: TestServer, name: string, query = '') {
-  const response = await adminApi(server, 'GET', `comments?queue=${name}&limit=100${query}`);
+  const response = await adminApi(server, 'GET', `comments?queue=${name}${query.includes('limit=') ? '' : '&limit=100'}${query}`);
   if (response.status !== 200) throw new Error(`the queue answered ${response.status}`);
   return (await response.json()) as { comments: Array<DeskComment>; next: string | null };
 }

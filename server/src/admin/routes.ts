@@ -47,6 +47,16 @@ type Status = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429;
 const fail = (c: Context, status: Status, error: string, message: string) => c.json<ErrorAnswer>({ error, message }, status);
 const fieldErrors = (c: Context, errors: Record<string, string>) => c.json({ errors }, 400);
 
+/** A body over `maxSize` is refused, on a connection closed after: the rest of the body may still be arriving. */
+const limitBody = (maxSize: number, what: string) =>
+  bodyLimit({
+    maxSize,
+    onError: (c) => {
+      c.header('Connection', 'close');
+      return fail(c, 413, 'too_large', `The ${what} is too large.`);
+    },
+  });
+
 // The desk's files, read once: they are part of the server, not uploads.
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
 const ASSETS: Record<string, { body: string; type: string }> = {
@@ -211,7 +221,7 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
 
   admin.post(
     '/admin/sign-in',
-    bodyLimit({ maxSize: 8_000, onError: (c) => fail(c, 413, 'too_large', 'The sign-in form is too large.') }),
+    limitBody(8_000, 'sign-in form'),
     async (c) => {
       const wait = tooMany(c);
       if (wait) {
@@ -253,7 +263,7 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
   // The API: a moderator's session, or the admin token as a bearer token.
   admin.use(
     '/admin/api/*',
-    bodyLimit({ maxSize: 256_000, onError: (c) => fail(c, 413, 'too_large', 'The request is too large.') }),
+    limitBody(256_000, 'request'),
     async (c, next) => {
       const authorization = c.req.header('authorization');
       if (authorization !== undefined) {
