@@ -249,6 +249,7 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       sender: settings.senderRecordDays > 0 ? { ip, userAgent } : undefined,
       alert: !!settings.webhookUrl,
       reason: verdictReason(decided),
+      answer: decided.answer,
     });
     if (outcome.kind === 'created' && decided.status === 'pending') hooks.alertQueued?.();
     if (outcome.kind === 'key_reused') {

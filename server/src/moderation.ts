@@ -72,23 +72,35 @@ export interface RuleFacts {
   moderation: boolean;
 }
 
-export type Verdict =
-  | { status: Extract<Status, 'rejected'>; because: 'blocked' | 'reject_word'; word?: string }
-  | { status: 'pending'; because: 'hold_word' | 'link' | 'moderation'; word?: string }
-  | { status: 'published'; because: 'trusted' | 'no_moderation' };
+/**
+ * What the rules decide: the status stored, why, and the status answered. A sender who is blocked or used a word
+ * that rejects gets the answer the other rules would have given anyone (a blocked sender learns nothing).
+ */
+export type Verdict = {
+  status: Status;
+  answer: 'pending' | 'published';
+  because: 'blocked' | 'reject_word' | 'hold_word' | 'link' | 'trusted' | 'moderation' | 'no_moderation';
+  /** The entry of a word list that matched. */
+  word?: string;
+};
 
 /** What becomes of a comment, by the rules in their order. */
 export function verdict(comment: CommentRequest, lists: WordLists, facts: RuleFacts): Verdict {
-  if (facts.blocked) return { status: 'rejected', because: 'blocked' };
   const text = [comment.title, comment.comment, comment.name].join('\n');
   const words = wordsOf(text);
+  const rest = ((): Verdict => {
+    const holdWord = matcher(lists.hold)(words);
+    if (holdWord !== undefined) return { status: 'pending', answer: 'pending', because: 'hold_word', word: holdWord };
+    if (lists.holdLinks && hasLink(text)) return { status: 'pending', answer: 'pending', because: 'link' };
+    if (facts.trusted) return { status: 'published', answer: 'published', because: 'trusted' };
+    return facts.moderation
+      ? { status: 'pending', answer: 'pending', because: 'moderation' }
+      : { status: 'published', answer: 'published', because: 'no_moderation' };
+  })();
+  if (facts.blocked) return { status: 'rejected', answer: rest.answer, because: 'blocked' };
   const rejectWord = matcher(lists.reject)(words);
-  if (rejectWord !== undefined) return { status: 'rejected', because: 'reject_word', word: rejectWord };
-  const holdWord = matcher(lists.hold)(words);
-  if (holdWord !== undefined) return { status: 'pending', because: 'hold_word', word: holdWord };
-  if (lists.holdLinks && hasLink(text)) return { status: 'pending', because: 'link' };
-  if (facts.trusted) return { status: 'published', because: 'trusted' };
-  return facts.moderation ? { status: 'pending', because: 'moderation' } : { status: 'published', because: 'no_moderation' };
+  if (rejectWord !== undefined) return { status: 'rejected', answer: rest.answer, because: 'reject_word', word: rejectWord };
+  return rest;
 }
 
 /** Six months, for `TRUST_AFTER`. */

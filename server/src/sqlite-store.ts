@@ -390,8 +390,8 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     desk.created(comment, id, status, createdAt, options);
     if (key !== undefined) rememberKey.run(key, print, id, createdAt);
     forgetExpiredKeys.run(oldest);
-    // A rejected comment (a blocked sender, a word that rejects) is answered as one waiting: its sender learns nothing.
-    return { kind: 'created', id, status: status === 'published' ? 'published' : 'pending' };
+    // A rejected comment (a blocked sender, a word that rejects) is answered as the rules say, else as one waiting.
+    return { kind: 'created', id, status: options?.answer ?? (status === 'published' ? 'published' : 'pending') };
   });
 
   // A read transaction: the page, its total and its revision come from one snapshot, even while another process

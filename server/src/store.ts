@@ -180,6 +180,8 @@ export interface CreateOptions {
   alert?: boolean;
   /** Why the rules rejected or held it, for the desk. */
   reason?: string;
+  /** The status to answer, when it is not the one stored (a rejected comment is answered as the rules say). */
+  answer?: CreatedAnswer['status'];
 }
 
 /**
