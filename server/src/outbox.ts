@@ -35,19 +35,19 @@ export const signature = (secret: string, timestamp: number, body: string) =>
   `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 
 /**
- * The pause before attempt `attempts + 1`: 10 s, doubling to at most an hour, each with up to a fifth more at
- * random, so that many alerts that failed together do not all come back at once. After `MAX_ATTEMPTS` (about two
- * days of trying) the alert is given up and kept, marked failed, until the purge.
+ * The pause after `attempts` failed attempts: `firstMs` (10 s by default), doubling to at most an hour, each with up
+ * to a fifth more at random, so that many alerts that failed together do not all come back at once. After
+ * `MAX_ATTEMPTS` (about two days of trying) the alert is given up and kept, marked failed, until the purge.
  */
-export const backoffMs = (attempts: number, random = Math.random) =>
-  Math.min(3600_000, 10_000 * 2 ** Math.max(0, attempts - 1)) * (1 + random() / 5);
+export const backoffMs = (attempts: number, firstMs = 10_000, random = Math.random) =>
+  Math.min(3600_000, firstMs * 2 ** Math.max(0, attempts - 1)) * (1 + random() / 5);
 export const MAX_ATTEMPTS = 50;
 
 export interface OutboxOptions {
   url: string;
   secret: string;
-  /** How often the outbox is looked at when nothing wakes it. */
-  intervalMs?: number;
+  /** The pause before the first retry. */
+  retryMs?: number;
   /** How long a receiver may take to answer. */
   timeoutMs?: number;
 }
@@ -58,8 +58,12 @@ export interface Outbox {
   stop(): Promise<void>;
 }
 
-export function startOutbox(store: CommentStore, { url, secret, intervalMs = 5_000, timeoutMs = 10_000 }: OutboxOptions): Outbox {
+export function startOutbox(store: CommentStore, { url, secret, retryMs = 10_000, timeoutMs = 10_000 }: OutboxOptions): Outbox {
+  // Looked at this often when nothing wakes it: alerts due for a retry, and those another process queued.
+  const intervalMs = Math.min(5_000, retryMs);
   let stopped = false;
+  // A stopping server does not wait for a slow receiver: the alert is tried again after the restart.
+  const stopping = new AbortController();
   let running: Promise<void> | undefined;
   let again = false;
 
@@ -77,14 +81,14 @@ export function startOutbox(store: CommentStore, { url, secret, intervalMs = 5_0
         },
         body: alert.payload,
         redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal]),
       });
       await response.body?.cancel();
       if (response.ok) return store.alertSent(alert.id);
       throw new Error(`the receiver answered ${response.status}`);
     } catch (error) {
       const attempts = alert.attempts + 1;
-      const retryAt = attempts >= MAX_ATTEMPTS ? null : new Date(Date.now() + backoffMs(attempts)).toISOString();
+      const retryAt = attempts >= MAX_ATTEMPTS ? null : new Date(Date.now() + backoffMs(attempts, retryMs)).toISOString();
       await store.alertFailed(alert.id, retryAt, error instanceof Error ? error.message : String(error));
     }
   };
@@ -119,6 +123,7 @@ export function startOutbox(store: CommentStore, { url, secret, intervalMs = 5_0
     async stop() {
       stopped = true;
       clearInterval(timer);
+      stopping.abort();
       await running;
     },
   };

@@ -17,7 +17,9 @@ export interface RunningServer {
 export function startServer(settings: Settings): Promise<RunningServer> {
   const store = sqliteStore(settings.dataDir);
   const outbox =
-    settings.webhookUrl && settings.webhookSecret ? startOutbox(store, { url: settings.webhookUrl, secret: settings.webhookSecret }) : undefined;
+    settings.webhookUrl && settings.webhookSecret
+      ? startOutbox(store, { url: settings.webhookUrl, secret: settings.webhookSecret, retryMs: settings.webhookRetrySeconds * 1000 })
+      : undefined;
   const purge = startPurge(store, settings);
   const app = createApp(
     settings,

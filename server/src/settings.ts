@@ -54,6 +54,8 @@ export interface Settings {
   /** Called (POST, signed with `webhookSecret`) for each new pending or reported comment; unset: no alerts. */
   webhookUrl?: string;
   webhookSecret?: string;
+  /** The pause before an alert's first retry; it doubles at each, to at most an hour. */
+  webhookRetrySeconds: number;
   /** How often the purge of old sender records, sessions and delivered alerts runs while the server runs. */
   purgeIntervalSeconds: number;
 }
@@ -150,6 +152,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     senderRecordDays: number(env.SENDER_RECORD_DAYS, 180, 'SENDER_RECORD_DAYS'),
     closeAfterDays: number(env.CLOSE_AFTER_DAYS, 0, 'CLOSE_AFTER_DAYS'),
     ...webhook(env.WEBHOOK_URL, env.WEBHOOK_SECRET),
+    webhookRetrySeconds: Math.max(0.01, number(env.WEBHOOK_RETRY_SECONDS, 10, 'WEBHOOK_RETRY_SECONDS')),
     purgeIntervalSeconds: Math.max(1, number(env.PURGE_INTERVAL_SECONDS, 3600, 'PURGE_INTERVAL_SECONDS')),
   };
 }
