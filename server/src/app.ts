@@ -142,6 +142,8 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       // The API is read from other origins (CORS decides which), and TLS with its HSTS belongs to the proxy in front.
       crossOriginResourcePolicy: false,
       strictTransportSecurity: false,
+      // The desk sets a Referrer-Policy of its own (admin/routes.ts); the defaults are for every other answer.
+      overwrite: false,
     }),
   );
   app.use(async (c, next) => {

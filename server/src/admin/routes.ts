@@ -62,6 +62,7 @@ const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'ut
 const ASSETS: Record<string, { body: string; type: string }> = {
   'desk.js': { body: asset('./desk.js'), type: 'text/javascript; charset=utf-8' },
   'desk.css': { body: asset('./desk.css'), type: 'text/css; charset=utf-8' },
+  'desk.svg': { body: asset('./desk.svg'), type: 'image/svg+xml' },
 };
 const DESK_PAGE = asset('./desk.html');
 
@@ -177,7 +178,9 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
       return fail(c, 404, 'moderation_closed', 'Moderation is closed: add a moderator (npm run moderator -- add NAME) or set ADMIN_TOKEN.');
     }
     c.header('Content-Security-Policy', CSP);
-    c.header('Referrer-Policy', 'no-referrer');
+    // Links to articles do not tell their sites where the desk is. Not no-referrer: with it, browsers send
+    // `Origin: null` on the desk's own forms, which the origin check must refuse.
+    c.header('Referrer-Policy', 'same-origin');
     if (changesState(c.req.method) && !fromOwnPages(c)) {
       return fail(c, 403, 'origin_not_allowed', 'Moderate from this server’s own pages.');
     }
@@ -197,6 +200,7 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>${message ? 'Sign-in failed: ' : ''}Moderation desk</title>
         <link rel="stylesheet" href="/admin/assets/desk.css" />
+        <link rel="icon" href="/admin/assets/desk.svg" />
       </head>
       <body class="sign-in">
         <main>
