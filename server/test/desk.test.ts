@@ -91,8 +91,7 @@ describe('the desk in Chromium', { timeout: 180_000 }, () => {
     await page.keyboard.type('wrong password here');
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     assert.match(await page.$eval('[role="alert"]', (element) => element.textContent ?? ''), /Wrong name or password/);
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'name');
-    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'password', 'the name is kept; the password is asked again');
     await page.keyboard.type(PASSWORD);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
     await page.waitForSelector('html[data-ready]');
@@ -140,7 +139,14 @@ describe('the desk in Chromium', { timeout: 180_000 }, () => {
       assert.match(String(title), /^Comment number \d+$/, `a comment has focus with ${left} left`);
       const approve = left % 2 === 0;
       await page.keyboard.press(approve ? 'a' : 'r');
-      await page.waitForFunction((expected) => document.querySelector('#count-pending')!.textContent === `(${expected})`, {}, left - 1);
+      // Done when the count moved and the next comment has focus (after the last of a page, the next page's first).
+      await page.waitForFunction(
+        (expected) =>
+          document.querySelector('#count-pending')!.textContent === `(${expected})` &&
+          (expected === 0 || document.activeElement?.matches('article.comment')),
+        {},
+        left - 1,
+      );
       if (left % 10 === 0) {
         const said = await waitForAnnouncement(page, new RegExp(`${approve ? 'Approved' : 'Rejected'} “${title}”`));
         assert.match(said, new RegExp(`${left - 1} comments? left in Pending`));
@@ -160,8 +166,15 @@ describe('the desk in Chromium', { timeout: 180_000 }, () => {
     await page.evaluate(() => (location.hash = 'pending'));
     await page.waitForFunction(() => document.querySelectorAll('#queue article').length === 1);
     await page.keyboard.press('j');
+    // Pressed at once, as a quick hand would: u waits for the rejection, and undoes that one.
     await page.keyboard.press('r');
-    await page.waitForFunction(() => !document.getElementById('toast')!.hidden);
+    await page.keyboard.press('u');
+    await waitForAnnouncement(page, /Undone: 1 comment back as before/);
+    assert.deepEqual((await queue(server, 'pending')).comments.map((c) => c.id), [id]);
+    await page.keyboard.press('j');
+    await page.keyboard.press('r');
+    await page.waitForFunction(() => document.getElementById('toast-text')!.textContent === 'Rejected “Undo me”.');
+    await waitForAnnouncement(page, /Rejected “Undo me”\. 0 comments left in Pending\. Press u to undo\./);
     assert.equal((await queue(server, 'rejected')).comments.some((c) => c.id === id), true);
     await page.keyboard.press('u');
     await waitForAnnouncement(page, /Undone: 1 comment back as before/);

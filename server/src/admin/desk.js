@@ -41,7 +41,14 @@ const state = {
   lastAction: undefined,
   undoTimer: 0,
   auditNext: null,
+  /** The actions in flight, one after another: a key pressed meanwhile acts on what the last one left. */
+  chain: Promise.resolve(),
+  /** Counts the queue loads, so that an answer to one asked before the last is dropped. */
+  loads: 0,
 };
+
+/** Runs `task` after the actions before it; a failure is shown and does not stop the ones after. */
+const inTurn = (task) => (state.chain = state.chain.then(task).catch(showProblem));
 
 class ApiError extends Error {
   constructor(status, body) {
@@ -114,7 +121,10 @@ async function loadQueue({ keepIndex = false } = {}) {
   if (state.filters.articleId) params.set('articleId', state.filters.articleId);
   const cursor = state.cursors.at(-1);
   if (cursor) params.set('cursor', cursor);
+  const load = ++state.loads;
   const page = await api('GET', `comments?${params}`);
+  // Another queue or page was asked for meanwhile (a quick switch of views): this answer is stale.
+  if (load !== state.loads) return;
   state.comments = page.comments;
   state.next = page.next;
   state.selected.clear();
@@ -317,7 +327,7 @@ async function loadRules() {
         `${block.kind === 'email' ? 'Email' : 'IP'} `,
         h('bdi', {}, block.value),
         `, by ${block.createdBy}, ${dates.format(new Date(block.createdAt))} `,
-        h('button', { type: 'button', onclick: () => unblock(block).catch(showProblem) }, `Unblock ${block.value}`),
+        h('button', { type: 'button', onclick: () => unblock(block).catch(showProblem) }, 'Unblock', h('span', { class: 'visually-hidden' }, ` ${block.value}`)),
       ),
     ),
   );
@@ -396,7 +406,8 @@ async function loadArticles() {
           h(
             'button',
             { type: 'button', onclick: () => setArticle(article.articleId, article.closed ? 'open' : 'close').catch(showProblem) },
-            article.closed ? `Open comments on ${name}` : `Close comments on ${name}`,
+            article.closed ? 'Open' : 'Close',
+            h('span', { class: 'visually-hidden' }, ` comments on ${name}`),
           ),
         ),
       );
@@ -520,30 +531,37 @@ function onKey(event) {
   if ($('help').open) return;
   const run = (task) => {
     event.preventDefault();
-    Promise.resolve(task()).catch(showProblem);
+    inTurn(task);
   };
-  const current = state.comments[state.current];
   switch (event.key) {
     case '?':
-      return run(() => $('help').showModal());
+      event.preventDefault();
+      return $('help').showModal();
     case '/':
       if (!isQueue(state.view)) return;
-      return run(() => $('search').focus());
+      event.preventDefault();
+      return $('search').focus();
     case 'u':
       return run(undo);
   }
   if (!isQueue(state.view)) return;
+  // Read when its turn comes: the comment in focus then, not when the key was pressed.
+  const current = () => state.comments[state.current];
+  const decideCurrent = (decision) => {
+    const comment = current();
+    if (comment && queueAfter(comment, decision) !== state.view) return decide(decision, [comment.id]);
+  };
   switch (event.key) {
     case 'j':
       return run(() => setCurrent(state.current + 1));
     case 'k':
       return run(() => setCurrent(state.current < 0 ? 0 : state.current - 1));
     case 'x':
-      return current && run(() => select(current.id, !state.selected.has(current.id)));
+      return run(() => current() && select(current().id, !state.selected.has(current().id)));
     case 'a':
-      return current && queueAfter(current, 'approve') !== state.view && run(() => decide('approve', [current.id]));
+      return run(() => decideCurrent('approve'));
     case 'r':
-      return current && queueAfter(current, 'reject') !== state.view && run(() => decide('reject', [current.id]));
+      return run(() => decideCurrent('reject'));
     case 'A':
       return run(() => decide('approve', [...state.selected]));
     case 'R':
@@ -557,7 +575,7 @@ function wire() {
   document.addEventListener('keydown', onKey);
   window.addEventListener('hashchange', () => showView(location.hash.slice(1)).catch(showProblem));
   $('help-button').addEventListener('click', () => $('help').showModal());
-  $('undo').addEventListener('click', () => undo().catch(showProblem));
+  $('undo').addEventListener('click', () => inTurn(undo));
   $('queue').addEventListener('focusin', (event) => {
     const index = items().indexOf(event.target.closest('article.comment'));
     if (index >= 0 && index !== state.current) setCurrent(index, { focus: false });
@@ -570,16 +588,16 @@ function wire() {
     if (!comment) return;
     setCurrent(items().indexOf(article), { focus: false });
     const action = button.dataset.action;
-    const task =
-      action === 'block' ? block('email', comment.email) : action === 'sender' ? showSender(article, comment.id) : decide(action, [comment.id]);
-    task.catch(showProblem);
+    inTurn(() =>
+      action === 'block' ? block('email', comment.email) : action === 'sender' ? showSender(article, comment.id) : decide(action, [comment.id]),
+    );
   });
   $('select-all').addEventListener('change', (event) => {
     state.selected = new Set(event.target.checked ? state.comments.map((comment) => comment.id) : []);
     updateSelection();
   });
-  $('approve-selected').addEventListener('click', () => decide('approve', [...state.selected]).catch(showProblem));
-  $('reject-selected').addEventListener('click', () => decide('reject', [...state.selected]).catch(showProblem));
+  $('approve-selected').addEventListener('click', () => inTurn(() => decide('approve', [...state.selected])));
+  $('reject-selected').addEventListener('click', () => inTurn(() => decide('reject', [...state.selected])));
   $('filters').addEventListener('submit', (event) => {
     event.preventDefault();
     state.filters = { q: $('search').value.trim(), articleId: $('article').value.trim(), order: $('order').value };

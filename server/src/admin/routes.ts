@@ -209,9 +209,10 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
           <form method="post" action="/admin/sign-in">
             <label for="name">Name</label>
             <input id="name" name="name" autocomplete="username" required maxlength="64" value="${name}"
-              ${message ? html`aria-describedby="problem"` : ''} autofocus />
+              ${message ? html`aria-describedby="problem"` : ''} ${name ? '' : html`autofocus`} />
             <label for="password">Password</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1000" />
+            <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1000"
+              ${message ? html`aria-describedby="problem"` : ''} ${name ? html`autofocus` : ''} />
             <button>Sign in</button>
           </form>
         </main>
