@@ -23,16 +23,18 @@ import {
 import { en, problemText } from '../../src/messages-late.js';
 import { translator } from '../../src/messages.js';
 import { rateLimitKey } from './client-address.js';
-import { rateLimiter } from './rate-limit.js';
 import type { Settings } from './settings.js';
-import type { CommentStore } from './store.js';
+import { StoreUnavailable, type CommentStore } from './store.js';
 
 const t = translator('en', en);
 
 /** Who is sending (`client-address.ts`): the socket's address, or the trusted proxy's word for it. */
 export type ClientAddress = (c: Context) => string;
 
-const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 500, error: string, message: string) =>
+/** How long a client should wait before sending again while the database is out of reach. */
+const UNAVAILABLE_RETRY_SECONDS = 2;
+
+const fail = (c: Context, status: 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 500 | 503, error: string, message: string) =>
   c.json<ErrorAnswer>({ error, message }, status);
 
 const normalise = (value: string) => value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
@@ -99,12 +101,13 @@ function presentedToken(c: Context): string | undefined {
 
 export function createApp(settings: Settings, store: CommentStore, clientAddress: ClientAddress): Hono {
   const app = new Hono();
-  const limiter = rateLimiter({
+  // Kept by the store, so that on PostgreSQL a client over the limit on one process is over it on every other.
+  const limiter = store.rateLimiter('comments', {
     count: settings.rateLimitCount,
     windowSeconds: settings.rateLimitWindowSeconds,
     maxClients: settings.rateLimitMaxClients,
   });
-  const signIns = rateLimiter({
+  const signIns = store.rateLimiter('sign-ins', {
     count: settings.signInLimitCount,
     windowSeconds: settings.signInLimitWindowSeconds,
     maxClients: settings.rateLimitMaxClients,
@@ -112,6 +115,12 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   const allowed = new Set(settings.allowedOrigins);
 
   app.onError((error, c) => {
+    if (error instanceof StoreUnavailable) {
+      // Nothing was stored, or the retry's Idempotency-Key finds what was: the element sends it again by itself.
+      console.error(`news-comments: ${error.message}`);
+      c.header('Retry-After', String(UNAVAILABLE_RETRY_SECONDS));
+      return fail(c, 503, 'unavailable', 'The comment service is briefly unavailable. Please try again in a moment.');
+    }
     console.error(error);
     return fail(c, 500, 'internal', 'The comment service had a problem. Please try again.');
   });
@@ -159,7 +168,7 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
         return fail(c, 415, 'unsupported_media_type', 'Send the comment as application/json.');
       }
-      const retryAfter = limiter.take(rateLimitKey(clientAddress(c)));
+      const retryAfter = await limiter.take(rateLimitKey(clientAddress(c)));
       if (retryAfter) {
         c.header('Retry-After', String(retryAfter));
         return c.json({ error: 'rate_limited', message: t('busy'), retryAfter }, 429);
@@ -231,13 +240,13 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     const client = rateLimitKey(clientAddress(c));
     // A client that guessed wrong too often is refused before its token is looked at, right or wrong: otherwise
     // the answer to the right one would still tell a guesser that it was right.
-    const wait = token ? signIns.wait(client) : 0;
+    const wait = token ? await signIns.wait(client) : 0;
     if (wait) {
       c.header('Retry-After', String(wait));
       return fail(c, 429, 'too_many_attempts', `Too many wrong admin tokens from this address; try again in ${wait} s.`);
     }
     if (!token || !sameToken(token, settings.adminToken)) {
-      if (token) signIns.take(client);
+      if (token) await signIns.take(client);
       c.header('WWW-Authenticate', 'Basic realm="news-comments moderation", charset="UTF-8"');
       return fail(c, 401, 'unauthorized', 'The admin token is required.');
     }

@@ -6,13 +6,16 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommentRequest, CreatedAnswer } from '../../src/contract.js';
+import { rateLimiter } from './rate-limit.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
+  StoreUnavailable,
   fingerprint,
   type CommentStore,
   type CreateOutcome,
   type Status,
   type StoredComment,
+  type TransferRecord,
 } from './store.js';
 
 type Db = Database.Database;
@@ -93,7 +96,16 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
       for (const row of keyed) insert.run(row.idempotency_key, fingerprint(toComment(row)), row.id, row.created_at);
     },
   },
+  {
+    // PostgreSQL keeps rate limits in a table that all its processes share; SQLite serves one process, which keeps
+    // them in memory (`rate-limit.ts`). The number is taken all the same, so that both engines count alike.
+    name: 'rate limits',
+    up: () => undefined,
+  },
 ];
+
+/** The names of the migrations in order: PostgreSQL's must be the same. */
+export const SQLITE_MIGRATIONS = MIGRATIONS.map(({ name }) => name);
 
 /** Brings the schema up to the last migration; refuses a database that a newer server has already moved on. */
 function migrate(db: Db, file: string): void {
@@ -136,6 +148,9 @@ const toComment = (row: Row): StoredComment => ({
   createdAt: row.created_at,
 });
 
+// Comments read at once by an export.
+const EXPORT_PAGE = 1000;
+
 // Each stored comment forgets this many expired keys: the table stays small without a sweep that pauses the server.
 const EXPIRED_KEYS_PER_COMMENT = 4;
 
@@ -154,6 +169,8 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     // FULL: a comment the server has answered for survives a power cut, not only a crash of the process.
     db.pragma('synchronous = FULL');
     migrate(db, file);
+    // After the migrations, which may rebuild a table the way SQLite asks: with foreign keys off.
+    db.pragma('foreign_keys = ON');
   } catch (error) {
     db.close();
     throw error;
@@ -178,6 +195,17 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
   );
   const pending = db.prepare<[], Row>(`SELECT * FROM comments WHERE status = 'pending' ORDER BY seq`);
   const moderate = db.prepare(`UPDATE comments SET status = ? WHERE id = ?`);
+  const commentsAfter = db.prepare<[number], Row>(`SELECT * FROM comments WHERE seq > ? ORDER BY seq LIMIT ${EXPORT_PAGE}`);
+  const liveKeys = db.prepare<[string], { key: string; fingerprint: string; comment_id: string; created_at: string }>(
+    'SELECT key, fingerprint, comment_id, created_at FROM idempotency_keys WHERE created_at >= ? ORDER BY created_at, key',
+  );
+  const importComment = db.prepare(`
+    INSERT INTO comments (id, article_id, article_url, title, comment, name, email, status, created_at)
+    VALUES (@id, @articleId, @articleUrl, @title, @comment, @name, @email, @status, @createdAt)
+    ON CONFLICT (id) DO NOTHING`);
+  const importKey = db.prepare(`
+    INSERT INTO idempotency_keys (key, fingerprint, comment_id, created_at) VALUES (@key, @fingerprint, @commentId, @createdAt)
+    ON CONFLICT (key) DO NOTHING`);
 
   const create = db.transaction((comment: CommentRequest, status: CreatedAnswer['status'], key: string | undefined): CreateOutcome => {
     const time = now();
@@ -200,9 +228,28 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     return { kind: 'created', id, status };
   });
 
+  const importAll = db.transaction((records: TransferRecord[]) => {
+    let added = 0;
+    for (const record of records) {
+      const { kind, ...fields } = record;
+      added += (kind === 'comment' ? importComment : importKey).run(fields).changes;
+    }
+    return { added, present: records.length - added };
+  });
+
+  // Another process holding the write lock past better-sqlite3's 5 s wait: the request may be sent again.
+  const busy = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new StoreUnavailable(error);
+      throw error;
+    }
+  };
+
   return {
     // IMMEDIATE takes the write lock before reading the key, so another process cannot store the same key between.
-    create: async (comment, status, key) => create.immediate(comment, status, key),
+    create: async (comment, status, key) => busy(() => create.immediate(comment, status, key)),
     async published(articleId, limit, beforeId) {
       let before = Number.MAX_SAFE_INTEGER;
       if (beforeId !== undefined) {
@@ -224,7 +271,21 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       };
     },
     pending: async () => pending.all().map(toComment),
-    moderate: async (id, status) => moderate.run(status, id).changes === 1,
+    moderate: async (id, status) => busy(() => moderate.run(status, id).changes === 1),
+    rateLimiter(_name, limit) {
+      const limiter = rateLimiter({ ...limit, now });
+      return { take: async (client) => limiter.take(client), wait: async (client) => limiter.wait(client) };
+    },
+    async *exportRecords() {
+      // A page at a time, never an open cursor: requests may use the connection between two pages.
+      for (let last = 0, rows: Row[]; (rows = commentsAfter.all(last)).length; last = rows[rows.length - 1].seq) {
+        for (const row of rows) yield { kind: 'comment', ...toComment(row) };
+      }
+      for (const row of liveKeys.all(new Date(now() - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString())) {
+        yield { kind: 'idempotencyKey', key: row.key, fingerprint: row.fingerprint, commentId: row.comment_id, createdAt: row.created_at };
+      }
+    },
+    importRecords: async (records) => busy(() => importAll.immediate(records)),
     close: async () => void db.close(),
   };
 }

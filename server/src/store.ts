@@ -1,7 +1,8 @@
 /**
  * Where comments are kept. The routes use only the `CommentStore` interface, so another engine needs only another
  * implementation of it: every method returns a promise, as the drivers of networked databases do. SQLite
- * (`sqlite-store.ts`) is the default.
+ * (`sqlite-store.ts`) is the default; PostgreSQL (`postgres-store.ts`) serves several processes as one. One
+ * conformance suite (`test/store-conformance.ts`) holds both to the same answers.
  */
 import { createHash } from 'node:crypto';
 import type { CommentRequest, CreatedAnswer, PublishedComment } from '../../src/contract.js';
@@ -41,7 +42,49 @@ export interface CommentStore {
   pending(): Promise<StoredComment[]>;
   /** Approves (`published`) or rejects a comment; false when there is no such comment. */
   moderate(id: string, status: 'published' | 'rejected'): Promise<boolean>;
+  /**
+   * A limit of `count` events per client in `windowSeconds`, kept where every process of this store sees it: named,
+   * so that two limits (comments, sign-ins) never count each other's events.
+   */
+  rateLimiter(name: string, limit: RateLimit): SharedRateLimiter;
+  /** Everything kept but rate-limit counts: comments in the order they came, then live idempotency keys. */
+  exportRecords(): AsyncIterable<TransferRecord>;
+  /**
+   * Adds the records in one transaction, comments in the order given after those already kept. A comment whose id
+   * is already kept, or a key already kept, is left as it is: importing a file twice adds nothing.
+   */
+  importRecords(records: TransferRecord[]): Promise<{ added: number; present: number }>;
   close(): Promise<void>;
+}
+
+export interface RateLimit {
+  count: number;
+  windowSeconds: number;
+  /** Most clients remembered at once where they are kept in memory; a database table is bounded by its window. */
+  maxClients?: number;
+}
+
+export interface SharedRateLimiter {
+  /** Records an event if the client may have one: 0, else the seconds until it may (and records nothing). */
+  take(client: string): Promise<number>;
+  /** The seconds until the client may have an event, 0 if now; records nothing. */
+  wait(client: string): Promise<number>;
+}
+
+/** One line of an export (JSON Lines): what the server keeps, in words of the contract rather than of a schema. */
+export type TransferRecord =
+  | ({ kind: 'comment' } & StoredComment)
+  | { kind: 'idempotencyKey'; key: string; fingerprint: string; commentId: string; createdAt: string };
+
+/**
+ * The database cannot be reached just now (down, restarting, a connection cut, too busy): the request may succeed
+ * if sent again in a moment, so it is answered 503 with `Retry-After` rather than 500.
+ */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnavailable';
+  }
 }
 
 /**
