@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createdAnswer, errorAnswer, fieldErrorsAnswer } from '../../src/contract.js';
-import { post, published, testServer, validComment, type TestServer } from './support.js';
+import { brokenStore, post, published, testServer, validComment, type TestServer } from './support.js';
 
 describe('posting a comment', () => {
   let server: TestServer;
@@ -231,8 +231,7 @@ describe('when the store fails', () => {
   it('answers 500 with the contract’s error body and no stack trace', async () => {
     const { createApp } = await import('../src/app.js');
     const { settingsFromEnvironment } = await import('../src/settings.js');
-    const broken = () => Promise.reject(new Error('disk on fire at /var/secret/comments.db'));
-    const store = { create: broken, published: broken, pending: broken, moderate: broken, close: async () => {} };
+    const store = brokenStore(new Error('disk on fire at /var/secret/comments.db'));
     const app = createApp(settingsFromEnvironment({}), store, () => 'client');
     const originalError = console.error;
     console.error = () => {};
@@ -246,6 +245,37 @@ describe('when the store fails', () => {
       const text = await response.text();
       assert.equal(errorAnswer.parse(JSON.parse(text)).error, 'internal');
       assert.doesNotMatch(text, /secret|at |Error/);
+    } finally {
+      console.error = originalError;
+    }
+  });
+});
+
+describe('when the database is briefly out of reach', () => {
+  it('answers 503 with Retry-After and the contract’s error body, so that the element sends again', async () => {
+    const { createApp } = await import('../src/app.js');
+    const { settingsFromEnvironment } = await import('../src/settings.js');
+    const { StoreUnavailable } = await import('../src/store.js');
+    const store = brokenStore(new StoreUnavailable(new Error('connect ECONNREFUSED 127.0.0.1:5432')));
+    const app = createApp(settingsFromEnvironment({}), store, () => 'client');
+    const originalError = console.error;
+    console.error = () => {};
+    try {
+      for (const request of [
+        app.request('/api/comments', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(validComment({ elapsed: 60_000 })),
+        }),
+        app.request('/api/comments?articleId=x'),
+      ]) {
+        const response = await request;
+        assert.equal(response.status, 503);
+        assert.ok(Number(response.headers.get('retry-after')) > 0);
+        const text = await response.text();
+        assert.equal(errorAnswer.parse(JSON.parse(text)).error, 'unavailable');
+        assert.doesNotMatch(text, /ECONNREFUSED|5432/);
+      }
     } finally {
       console.error = originalError;
     }

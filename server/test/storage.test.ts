@@ -1,10 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { errorAnswer } from '../../src/contract.js';
-import { sqliteStore } from '../src/sqlite-store.js';
 import { post, published, testServer, validComment, type TestServer } from './support.js';
 
 describe('when the server restarts', () => {
@@ -79,29 +75,5 @@ describe('when an Idempotency-Key comes again', () => {
     }
     assert.deepEqual((await published(server, 'reused')).comments.map((c) => c.comment), ['Mine']);
     assert.deepEqual((await published(server, 'reused-elsewhere')).comments, []);
-  });
-});
-
-describe('when an Idempotency-Key is more than a day old', () => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'news-comments-keys-'));
-  let time = Date.parse('2025-03-01T12:00:00Z');
-  const store = sqliteStore(dataDir, { now: () => time });
-  after(async () => {
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  it('forgets it: the key may name a new comment', async () => {
-    const comment = validComment({ articleId: 'expiry' });
-    const first = await store.create(comment, 'published', 'daily-key');
-    assert.equal(first.kind, 'created');
-    time += 23 * 3600_000;
-    assert.equal((await store.create({ ...comment, comment: 'Another' }, 'published', 'daily-key')).kind, 'key_reused');
-    assert.deepEqual(await store.create(comment, 'published', 'daily-key'), { ...first, kind: 'repeated' });
-    time += 2 * 3600_000;
-    const later = await store.create({ ...comment, comment: 'Another' }, 'published', 'daily-key');
-    assert.equal(later.kind, 'created');
-    assert.notEqual(later.kind === 'created' && later.id, first.kind === 'created' && first.id);
-    assert.deepEqual(await store.create({ ...comment, comment: 'Another' }, 'published', 'daily-key'), { ...later, kind: 'repeated' });
   });
 });

@@ -1,9 +1,14 @@
-/** Starts a real server on a free port with a fresh database, for one test file. */
+/**
+ * Starts a real server on a free port with a fresh database, for one test file: SQLite, or with
+ * `TEST_DATABASE=postgres` (`npm run test:postgres`) a new database on a throwaway PostgreSQL cluster.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/server.js';
 import { settingsFromEnvironment, type Settings } from '../src/settings.js';
+import type { CommentStore } from '../src/store.js';
+import { postgresMissing, startCluster, type Cluster } from './postgres.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export const DEMO_ORIGIN = 'http://127.0.0.1:5173';
@@ -17,8 +22,22 @@ export interface TestServer extends RunningServer {
   destroy(): Promise<void>;
 }
 
+// One cluster per test file (each runs in its own process), removed when the process ends.
+let cluster: Promise<Cluster> | undefined;
+async function postgresDatabase(): Promise<string> {
+  cluster ??= startCluster();
+  const running = await cluster;
+  return running.url(await running.createDatabase());
+}
+
 export async function testServer(overrides: Partial<Settings> = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'news-comments-'));
+  if (process.env.TEST_DATABASE === 'postgres' && postgresMissing) {
+    // Outside CI (where it is an error) a machine without PostgreSQL runs these on SQLite, and says so.
+    console.warn(`TEST_DATABASE=postgres: ${postgresMissing}; running on SQLite`);
+  } else if (process.env.TEST_DATABASE === 'postgres' && !dataDir && !overrides.databaseUrl) {
+    overrides = { ...overrides, databaseUrl: await postgresDatabase() };
+  }
   const settings: Settings = {
     ...settingsFromEnvironment({}),
     port: 0,
@@ -68,3 +87,21 @@ export async function published(server: TestServer, articleId = 'nato-russia', q
 }
 
 export const adminHeaders = { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` };
+
+/** A store whose every read and write fails with `error` (its rate limits let everything through). */
+export function brokenStore(error: Error): CommentStore {
+  const broken = () => Promise.reject(error);
+  return {
+    create: broken,
+    published: broken,
+    pending: broken,
+    moderate: broken,
+    rateLimiter: () => ({ take: async () => 0, wait: async () => 0 }),
+    exportRecords: async function* () {
+      yield* [];
+      throw error;
+    },
+    importRecords: broken,
+    close: async () => {},
+  };
+}
