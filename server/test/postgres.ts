@@ -4,7 +4,7 @@
  * sockets in that folder, stopped and removed afterwards. Root may not run PostgreSQL, so as root the cluster
  * belongs to the `postgres` user the package creates.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -45,15 +45,19 @@ export const postgresMissing: string | undefined = (() => {
 
 const asRoot = process.getuid?.() === 0;
 
-/** Runs a PostgreSQL program as the user who may: `postgres` when we are root, else ourselves. */
-function runAsOwner(program: string, args: string[]) {
-  const [command, fullArgs] = asRoot
-    ? ['runuser', ['-u', 'postgres', '--', join(binaries!, program), ...args]]
-    : [join(binaries!, program), args];
-  const result = spawnSync(command, fullArgs, { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) {
-    throw new Error(`${program} ${args.join(' ')} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}`);
-  }
+/** A PostgreSQL program and its arguments, run as the user who may: `postgres` when we are root, else ourselves. */
+function asOwner(program: string, args: string[]): [string, string[]] {
+  return asRoot ? ['runuser', ['-u', 'postgres', '--', join(binaries!, program), ...args]] : [join(binaries!, program), args];
+}
+
+/** Runs it without blocking: the servers under test keep being answered meanwhile. */
+function runAsOwner(program: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(...asOwner(program, args), { encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${program} ${args.join(' ')} failed (${error.code ?? error.signal}): ${stderr || stdout}`));
+      else resolve();
+    });
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -76,10 +80,10 @@ export interface Cluster {
   /** Runs SQL as the superuser on a database. */
   sql<R extends pg.QueryResultRow = pg.QueryResultRow>(database: string, text: string, values?: unknown[]): Promise<R[]>;
   /** Stops the server quickly (`pg_ctl stop -m fast`): open connections are cut, committed work is kept. */
-  stop(): void;
-  start(): void;
+  stop(): Promise<void>;
+  start(): Promise<void>;
   /** Stops and removes the cluster. */
-  destroy(): void;
+  destroy(): Promise<void>;
 }
 
 let clusters = 0;
@@ -93,28 +97,29 @@ export async function startCluster(): Promise<Cluster> {
     chownSync(dir, ids('-u'), ids('-g'));
   }
   const port = await freePort();
-  runAsOwner('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c max_connections=200`;
   let running = false;
-  const start = () => {
-    runAsOwner('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+  const start = async () => {
+    await runAsOwner('pg_ctl', ['-D', data, '-l', join(dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
     running = true;
   };
-  const stop = (mode = 'fast') => {
+  const stop = async () => {
     if (!running) return;
-    runAsOwner('pg_ctl', ['-D', data, '-m', mode, '-w', '-t', '60', 'stop']);
     running = false;
+    await runAsOwner('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']);
   };
-  // A test that dies must not leave a server running.
+  // Also when a test dies: no server is left running. Synchronous, as 'exit' handlers must be.
   const onExit = () => {
     try {
-      stop('immediate');
+      if (running) spawnSync(...asOwner('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']), { timeout: 30_000 });
+      running = false;
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   };
   try {
-    start();
+    await runAsOwner('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+    await start();
   } catch (error) {
     const log = join(dir, 'server.log');
     const detail = existsSync(log) ? readFileSync(log, 'utf8').slice(-2000) : '';
@@ -141,11 +146,15 @@ export async function startCluster(): Promise<Cluster> {
       await sql('postgres', `CREATE DATABASE ${name}`);
       return name;
     },
-    stop: () => stop(),
+    stop,
     start,
-    destroy() {
+    async destroy() {
       process.removeListener('exit', onExit);
-      onExit();
+      try {
+        await stop();
+      } finally {
+        onExit();
+      }
     },
   };
 }

@@ -2,6 +2,7 @@
  * Starts a real server on a free port with a fresh database, for one test file: SQLite, or with
  * `TEST_DATABASE=postgres` (`npm run test:postgres`) a new database on a throwaway PostgreSQL cluster.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -104,4 +105,50 @@ export function brokenStore(error: Error): CommentStore {
     importRecords: broken,
     close: async () => {},
   };
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  /** What it wrote to stderr, for a failing test's message. */
+  errors(): string;
+  /** SIGTERM (a clean stop), SIGKILL if it is still there after 5 s. */
+  stop(): Promise<void>;
+}
+
+/** The real server as its own process (`npm run serve`'s entry) on a free port of 127.0.0.1. */
+export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MODERATION: 'off', RATE_LIMIT_COUNT: '100000', MIN_FILL_SECONDS: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let errors = '';
+  child.stderr!.on('data', (chunk) => (errors = (errors + chunk).slice(-20_000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the server did not listen within 20 s: ${errors}`));
+    }, 20_000);
+    child.stdout!.on('data', (chunk) => {
+      output += chunk;
+      const url = output.match(/(http:\/\/[\d.]+:\d+)\/api\/comments/)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        resolve({ url, pid: child.pid!, errors: () => errors, stop });
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the server exited (${code}) before listening: ${errors}`));
+    });
+  });
 }
