@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../src/server.js';
 import { settingsFromEnvironment, type Settings } from '../src/settings.js';
 import type { CommentStore } from '../src/store.js';
@@ -118,7 +119,7 @@ export interface ServerProcess {
 
 /** The real server as its own process (`npm run serve`'s entry) on a free port of 127.0.0.1. */
 export function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../src/main.ts', import.meta.url))], {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', MODERATION: 'off', RATE_LIMIT_COUNT: '100000', MIN_FILL_SECONDS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
