@@ -157,7 +157,7 @@ describe('when text is hostile', () => {
   it('refuses one character piled with thousands of marks, and keeps real clusters', async () => {
     const pile = `Z${'\u0301\u0300\u0336'.repeat(15_000)}algo`;
     const { comment } = await errorsFor({ comment: pile });
-    assert.equal(comment, 'One character here is stacked with too many marks. Please remove some.');
+    assert.equal(comment, 'Please remove the marks piled on one character.');
     const real = [
       // Zalgo, 5 and 20 marks
       'H\u0336\u0321\u0328\u0319\u0349e\u0337\u0301\u0300\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c\u030d\u030e\u030f\u0310 comes',
