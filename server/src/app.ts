@@ -194,7 +194,8 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
       }
       const outcome = await store.create(request, status, key);
       if (outcome.kind === 'key_reused') {
-        return fail(c, 422, 'idempotency_key_reused', 'This Idempotency-Key was already used for another comment; send it with a new key.');
+        const message = 'This Idempotency-Key was already used for another comment; send it with a new key.';
+        return fail(c, 422, 'idempotency_key_reused', message);
       }
       if (outcome.kind === 'repeated') c.header('Idempotent-Replayed', 'true');
       return c.json<CreatedAnswer>({ id: outcome.id, status: outcome.status }, 201);

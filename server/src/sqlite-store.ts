@@ -61,7 +61,9 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
     // a table of their own that can forget them; SQLite cannot drop a UNIQUE column, so comments is rebuilt.
     name: 'idempotency keys with fingerprint and age',
     up(db) {
-      const keyed = db.prepare<[], Row & { idempotency_key: string }>('SELECT * FROM comments WHERE idempotency_key IS NOT NULL').all();
+      const keyed = db
+        .prepare<[], Row & { idempotency_key: string }>('SELECT * FROM comments WHERE idempotency_key IS NOT NULL')
+        .all();
       db.exec(`
         CREATE TABLE comments_rebuilt (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -111,7 +113,8 @@ function migrate(db: Db, file: string): void {
         const version = current.get()!.version ?? 0;
         if (version > MIGRATIONS.length) {
           throw new Error(
-            `${file} is at schema version ${version}, newer than this server knows (${MIGRATIONS.length}): run the newer server, or restore a backup.`,
+            `${file} is at schema version ${version}, newer than this server knows (${MIGRATIONS.length}): ` +
+              'run the newer server, or restore a backup.',
           );
         }
         if (version === MIGRATIONS.length) return true;
@@ -179,7 +182,8 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
   const pending = db.prepare<[], Row>(`SELECT * FROM comments WHERE status = 'pending' ORDER BY seq`);
   const moderate = db.prepare(`UPDATE comments SET status = ? WHERE id = ?`);
 
-  const create = db.transaction((comment: CommentRequest, status: CreatedAnswer['status'], key: string | undefined): CreateOutcome => {
+  type Create = (comment: CommentRequest, status: CreatedAnswer['status'], key: string | undefined) => CreateOutcome;
+  const create = db.transaction<Create>((comment, status, key) => {
     const time = now();
     const oldest = new Date(time - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
     const print = key === undefined ? '' : fingerprint(comment);
