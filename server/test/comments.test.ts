@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createdAnswer, errorAnswer, fieldErrorsAnswer } from '../../src/contract.js';
-import { post, published, testServer, validComment, type TestServer } from './support.js';
+import { brokenStore, post, published, testServer, validComment, type TestServer } from './support.js';
 
 describe('posting a comment', () => {
   let server: TestServer;
@@ -237,9 +237,7 @@ describe('when the store fails', () => {
   it('answers 500 with the contract’s error body and no stack trace', async () => {
     const { createApp } = await import('../src/app.js');
     const { settingsFromEnvironment } = await import('../src/settings.js');
-    const broken = () => Promise.reject(new Error('disk on fire at /var/secret/comments.db'));
-    const store = { create: broken, published: broken, pending: broken, moderate: broken, close: async () => {} };
-    const app = createApp(settingsFromEnvironment({}), store, () => 'client');
+    const app = createApp(settingsFromEnvironment({}), brokenStore('disk on fire at /var/secret/comments.db'), () => 'client');
     const originalError = console.error;
     console.error = () => {};
     try {

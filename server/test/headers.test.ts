@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_ORIGIN, adminHeaders, post, testServer, validComment, type TestServer } from './support.js';
+import { DEMO_ORIGIN, adminHeaders, brokenStore, post, testServer, validComment, type TestServer } from './support.js';
 
 describe('the headers of every answer', () => {
   let server: TestServer;
@@ -44,9 +44,7 @@ describe('when the server answers an error it did not expect', () => {
   it('sends nosniff and no-store with the 500', async () => {
     const { createApp } = await import('../src/app.js');
     const { settingsFromEnvironment } = await import('../src/settings.js');
-    const broken = () => Promise.reject(new Error('disk on fire'));
-    const store = { create: broken, published: broken, pending: broken, moderate: broken, close: async () => {} };
-    const app = createApp(settingsFromEnvironment({}), store, () => 'client');
+    const app = createApp(settingsFromEnvironment({}), brokenStore(), () => 'client');
     const originalError = console.error;
     console.error = () => {};
     try {

@@ -58,11 +58,12 @@ describe('when the server starts on a database made before migrations', () => {
   databaseOfTheOldServer(dataDir);
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('upgrades it, keeping every comment, their order and their idempotency keys', async () => {
+  it('upgrades it, keeping every comment, their order, their idempotency keys and their count', async () => {
     let server = await testServer({ moderation: false }, dataDir);
     try {
       const first = await published(server, 'upgraded', '&limit=1');
       assert.deepEqual(first.comments.map((c) => c.comment), ['Third, published']);
+      assert.equal(first.total, 2, 'the published comments counted from before the upgrade');
       const second = await published(server, 'upgraded', `&limit=1&before=${first.next}`);
       assert.deepEqual(second.comments.map((c) => c.comment), ['First, published']);
       assert.equal(second.next, null);
@@ -81,7 +82,7 @@ describe('when the server starts on a database made before migrations', () => {
     } finally {
       await server.close();
     }
-    assert.deepEqual(schemaOf(dataDir).versions, [{ version: 1 }, { version: 2 }]);
+    assert.deepEqual(schemaOf(dataDir).versions, [{ version: 1 }, { version: 2 }, { version: 3 }]);
     const db = new Database(join(dataDir, 'comments.db'), { readonly: true });
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     db.close();

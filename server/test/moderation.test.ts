@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { errorAnswer } from '../../src/contract.js';
-import { ADMIN_TOKEN, adminHeaders, post, published, testServer, validComment, type TestServer } from './support.js';
-
-const moderate = (server: TestServer, id: string, decision: string, headers: Record<string, string> = adminHeaders) =>
-  fetch(`${server.url}/admin/comments/${id}/${decision}`, { method: 'POST', headers, redirect: 'manual' });
+import { ADMIN_TOKEN, adminHeaders, moderate, post, published, testServer, validComment, type TestServer } from './support.js';
 
 describe('moderating comments', () => {
   let server: TestServer;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '../src/server.js';
 import { settingsFromEnvironment, type Settings } from '../src/settings.js';
+import type { CommentStore } from '../src/store.js';
 
 export const ADMIN_TOKEN = 'test-admin-token';
 export const DEMO_ORIGIN = 'http://127.0.0.1:5173';
@@ -64,7 +65,41 @@ export function post(server: TestServer, body: unknown, headers: Record<string, 
 
 export async function published(server: TestServer, articleId = 'nato-russia', query = '') {
   const response = await fetch(`${server.url}/api/comments?articleId=${encodeURIComponent(articleId)}${query}`);
-  return (await response.json()) as { comments: Array<Record<string, string>>; next: string | null };
+  return (await response.json()) as { comments: Array<Record<string, string>>; next: string | null; total: number };
 }
 
 export const adminHeaders = { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` };
+
+/** A store whose every call fails, as a full disk or a lost database would. */
+export function brokenStore(message = 'disk on fire'): CommentStore {
+  const broken = () => Promise.reject(new Error(message));
+  return {
+    create: broken,
+    published: broken,
+    counts: broken,
+    revision: broken,
+    report: broken,
+    pending: broken,
+    reported: broken,
+    moderate: broken,
+    close: async () => {},
+  };
+}
+
+export const moderate = (server: TestServer, id: string, decision: string, headers: Record<string, string> = adminHeaders) =>
+  fetch(`${server.url}/admin/comments/${id}/${decision}`, { method: 'POST', headers, redirect: 'manual' });
+
+export function report(server: TestServer, id: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}/api/comments/${encodeURIComponent(id)}/reports`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Posts a comment and answers its id. */
+export async function posted(server: TestServer, overrides: Record<string, unknown> = {}): Promise<string> {
+  const response = await post(server, validComment(overrides));
+  if (response.status !== 201) throw new Error(`posting answered ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
+}
