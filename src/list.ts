@@ -43,7 +43,8 @@ select{font:inherit;font-size:max(1em,16px);color:inherit;background:var(--_fiel
 .report{display:grid;gap:.5rem;margin:0;padding:.5rem .75rem;border:1px solid var(--_border);border-radius:var(--_radius)}
 .report fieldset{border:0;margin:0;padding:0;display:grid;gap:.25rem}
 .report legend{font-weight:600;padding:0}
-.report label{font-weight:400}
+.report label{font-weight:400;display:flex;align-items:center;gap:.5rem}
+.report input{width:auto;min-height:0;margin:0;padding:0;accent-color:var(--_accent);inline-size:1.25em;block-size:1.25em}
 .comment .link{justify-self:start;font-size:.9375em;color:var(--_muted)}
 .note{margin:0}
 `;
