@@ -42,19 +42,27 @@ const minifyStyles = (): Plugin => ({
 });
 
 /**
- * Three builds, run one after the other by `npm run build`:
+ * The builds, run one after the other by `npm run build`:
  * - `vite build`: the ES module, with the language catalogues as chunks of their own (dist/locales/, stable names);
  * - `vite build --mode classic`: the classic script, which loads those same files with `import()` (relative to the
  *   script's own URL) instead of carrying every language inline;
- * - `vite build --mode deferred`: the checks and the sending code (src/deferred.ts), self-contained in
- *   dist/chunks/deferred.js, which both scripts load with `import()` once the form is on screen. Being
- *   self-contained (it repeats the few lines of character counting it shares with the form) is what lets the
- *   classic script load it too.
+ * - `vite build --mode chunks`: what both scripts load after the form is on screen, in dist/chunks/: `deferred.js`
+ *   (the checks, sending, and their words) and `list.js` (the published comments), sharing zod in a chunk of their
+ *   own. They never import the script that loads them, which is what lets the classic script load them too (they
+ *   repeat the few lines of character counting they share with it);
+ * - `vite build --mode count` and `--mode count-classic`: `<news-comments-count>`, on its own.
  */
 export default defineConfig(({ mode }) => {
-  const classic = mode === 'classic';
-  const deferred = mode === 'deferred';
-  const external = (id: string) => /\/deferred\.js$/.test(id) || (classic && /\/locales\/\w+\.js$/.test(id));
+  const classic = mode === 'classic' || mode === 'count-classic';
+  const chunks = mode === 'chunks';
+  const count = mode.startsWith('count');
+  const lateChunk = /\/(deferred|list)\.js$/;
+  const external = (id: string) => lateChunk.test(id) || (classic && /\/locales\/\w+\.js$/.test(id));
+  const entry: Record<string, string> = chunks
+    ? { deferred: 'src/deferred.ts', list: 'src/list.ts' }
+    : count
+      ? { 'news-comments-count': 'src/count.ts' }
+      : { 'news-comments': 'src/define.ts' };
   return {
     publicDir: false,
     plugins: [demoPages(), minifyStyles()],
@@ -63,22 +71,26 @@ export default defineConfig(({ mode }) => {
       target: 'es2022',
       emptyOutDir: mode === 'production',
       rolldownOptions: {
-        external: deferred ? [] : external,
+        external: chunks ? [] : external,
         // Vite leaves whitespace in ES library builds for bundlers to strip; ours is loaded as it is, so strip it.
         output: {
           minify: true,
           // Pure annotations help a bundler downstream; our scripts are loaded as they are. (No comment was kept before.)
           comments: false,
-          chunkFileNames: 'locales/[name].js',
-          paths: (id: string) =>
-            id.endsWith('/deferred.js') ? './chunks/deferred.js' : classic ? `./locales/${id.split('/').pop()}` : id,
+          // What deferred.js and list.js share (zod and the contract) is one chunk beside them.
+          chunkFileNames: chunks ? 'chunks/shared.js' : 'locales/[name].js',
+          paths: (id: string) => {
+            const late = lateChunk.exec(id);
+            if (late) return `./chunks/${late[1]}.js`;
+            return classic ? `./locales/${id.split('/').pop()}` : id;
+          },
         },
       },
       lib: {
-        entry: deferred ? 'src/deferred.ts' : 'src/define.ts',
+        entry,
         formats: [classic ? 'iife' : 'es'],
-        name: 'NewsComments',
-        fileName: () => (classic ? 'news-comments.iife.js' : deferred ? 'chunks/deferred.js' : 'news-comments.js'),
+        name: count ? 'NewsCommentsCount' : 'NewsComments',
+        fileName: (_format, name) => (chunks ? `chunks/${name}.js` : `${name}${classic ? '.iife' : ''}.js`),
       },
     },
   };

@@ -16,35 +16,41 @@ const args = ['--headless=new', '--disable-gpu', '--disable-background-networkin
 if (process.getuid?.() === 0) args.push('--no-sandbox');
 
 /**
- * The real reference server, on a free port with a throwaway database, for the end-to-end tests. Its URL is at
- * `/e2e/server`; it allows the test pages' origin, so the element posts across origins as on a publisher's site.
+ * The real reference server, twice (publishing at once, and moderated), on free ports with throwaway databases, for
+ * the end-to-end tests. Their URLs are at `/e2e/server` and `/e2e/moderated`; they allow the test pages' origin, so
+ * the element posts across origins as on a publisher's site.
  */
 function referenceServer() {
-  let running;
-  let dataDir;
+  const running = {};
+  const dataDirs = [];
   return {
     name: 'reference-server',
     async serverStart({ server }) {
       const { startServer } = await import('./server/src/server.ts');
       const { settingsFromEnvironment } = await import('./server/src/settings.ts');
       const { port } = server.address();
-      dataDir = mkdtempSync(join(tmpdir(), 'news-comments-e2e-'));
-      running = await startServer({
-        ...settingsFromEnvironment({}),
-        port: 0,
-        dataDir,
-        moderation: false,
-        minFillSeconds: 0,
-        rateLimitCount: 1000,
-        allowedOrigins: [`http://127.0.0.1:${port}`],
-      });
+      for (const moderation of [false, true]) {
+        const dataDir = mkdtempSync(join(tmpdir(), 'news-comments-e2e-'));
+        dataDirs.push(dataDir);
+        running[moderation ? 'moderated' : 'server'] = await startServer({
+          ...settingsFromEnvironment({}),
+          port: 0,
+          dataDir,
+          moderation,
+          minFillSeconds: 0,
+          rateLimitCount: 1000,
+          allowedOrigins: [`http://127.0.0.1:${port}`],
+        });
+      }
     },
     async serverStop() {
-      await running?.close();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+      for (const server of Object.values(running)) await server.close();
+      for (const dataDir of dataDirs) rmSync(dataDir, { recursive: true, force: true });
     },
     serve(context) {
-      if (context.path === '/e2e/server') return { body: JSON.stringify({ url: running.url }), type: 'json' };
+      // `/e2e/server`: publishes at once; `/e2e/moderated`: every comment waits for a moderator.
+      const which = /^\/e2e\/(server|moderated)$/.exec(context.path)?.[1];
+      if (which) return { body: JSON.stringify({ url: running[which].url }), type: 'json' };
     },
   };
 }

@@ -8,12 +8,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import {
   LIMITS,
+  MAX_COUNT_ARTICLES,
+  MAX_PAGE_SIZE,
+  commentCountsAnswer,
   commentListAnswer,
   commentRequest,
   createdAnswer,
   errorAnswer,
   fieldErrorsAnswer,
   rateLimitedAnswer,
+  reportAnswer,
+  reportRequest,
   spamSignals,
 } from '../src/contract.js';
 
@@ -26,7 +31,9 @@ const schema = (value: z.ZodMiniType, description: string): JsonSchema => ({
 
 const request = schema(
   z.object({ ...commentRequest().shape, ...spamSignals.shape }),
-  'POST body, Content-Type: application/json. Every text field is required and must not be blank.',
+  'POST body, Content-Type: application/json. Every text field is required and must show something (not only ' +
+    'whitespace or default-ignorable characters); no text may hold control characters but line breaks and tabs, ' +
+    'broken surrogate pairs, or a character (grapheme cluster) longer than 64 UTF-16 code units.',
 );
 const limits: Record<string, number> = { ...LIMITS };
 for (const [field, property] of Object.entries(request.properties ?? {})) {
@@ -38,6 +45,7 @@ for (const [field, property] of Object.entries(request.properties ?? {})) {
   }
 }
 request.properties!.email.format = 'email';
+request.properties!.articleUrl.description = 'An http: or https: URL without spaces, or empty.';
 request.properties!.website.description = 'Hidden from people; a request that fills it is taken for spam.';
 request.properties!.elapsed.description = 'Milliseconds between the form appearing and sending; too fast is spam.';
 
@@ -50,7 +58,19 @@ const document = {
     FieldErrors: schema(fieldErrorsAnswer, '400 (any 4xx): a message per field, in words for the reader.'),
     RateLimited: schema(rateLimitedAnswer, '429, with a Retry-After header in seconds.'),
     Error: schema(errorAnswer, 'Any other refusal or failure: 403, 404, 413, 415, 500.'),
-    CommentList: schema(commentListAnswer, 'GET ?articleId=…&limit=…&before=…: published comments, newest first.'),
+    CommentList: schema(
+      commentListAnswer,
+      `GET ?articleId=…&limit=…&order=…&before=…: a page of the article's published comments (limit 1 to ${MAX_PAGE_SIZE}, 20 by default; order newest (default) or oldest; before = the previous page's next, to continue in the same order). Cache-Control: public, max-age=10, stale-while-revalidate=60, a strong ETag, and 304 to If-None-Match.`,
+    ),
+    CommentCounts: schema(
+      commentCountsAnswer,
+      `GET /counts?articleId=a&articleId=b…: published comments of each article named (1 to ${MAX_COUNT_ARTICLES}), 0 for those with none. Cached like CommentList.`,
+    ),
+    ReportRequest: schema(reportRequest, 'POST /{id}/reports body, Content-Type: application/json.'),
+    Report: schema(
+      reportAnswer,
+      '201 for a first report; 200 when this reader had reported the comment before. 404 (Error) for a comment readers cannot see, 400 (FieldErrors, key "reason") for a reason not in the list.',
+    ),
   },
 };
 

@@ -9,7 +9,7 @@ import { LIMITS, countCharacters, hasOverlongCharacter, type Field } from './cha
 export {
   FIELDS,
   LIMITS,
-  MAX_CHARACTER_CODE_POINTS,
+  MAX_CHARACTER_UNITS,
   countCharacters,
   hasOverlongCharacter,
   type Field,
@@ -31,22 +31,13 @@ export const isCleanText = (value: string) => !CONTROL_CHARACTERS.test(value) &&
 // Whitespace, and what Unicode says a renderer may ignore (zero-width spaces and joiners, bidi marks and isolates,
 // the word joiner, byte order marks, variation selectors, Hangul fillers, tags): a field of only these draws nothing.
 // U+2800 BRAILLE PATTERN BLANK is not among them, but shows as blank and is the favourite of "empty" names.
-const INVISIBLE_ONLY = /^[\s\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+const INVISIBLE_ONLY = /^[\s\p{DI}\u2800]*$/u;
 
 /** Whether `value` shows anything at all. */
 export const isVisibleText = (value: string) => !INVISIBLE_ONLY.test(value);
 
-/** An article's address as a browser writes it, http(s) and without spaces, or nothing. */
-function isArticleUrl(value: string): boolean {
-  if (value === '') return true;
-  if (/\s/.test(value)) return false;
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** An article's address as a browser writes it: http(s), with a host and no spaces; or nothing. */
+const ARTICLE_URL = /^(https?:\/\/[^\s/?#]+\S*)?$/i;
 
 // zod's "practical" email pattern, written out: reaching it through `z.regexes` would bundle every zod pattern.
 const EMAIL = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
@@ -63,7 +54,7 @@ const text = (field: Field, limit: number) =>
 export const commentRequest = (maxComment: number = LIMITS.comment) =>
   z.object({
     articleId: z.string().check(z.minLength(1), z.maxLength(1000), clean),
-    articleUrl: z.string().check(z.maxLength(4000), clean, z.refine(isArticleUrl, 'articleInvalid')),
+    articleUrl: z.string().check(z.maxLength(4000), clean, z.regex(ARTICLE_URL, 'articleInvalid')),
     title: text('title', LIMITS.title),
     comment: text('comment', maxComment),
     name: text('name', LIMITS.name),
@@ -112,12 +103,51 @@ export const publishedComment = /* @__PURE__ */ z.object({
   createdAt: z.string(),
 });
 export type PublishedComment = z.infer<typeof publishedComment>;
+/**
+ * `GET ?articleId=…&limit=…&order=…&before=…`: a page of an article's published comments in the `order` asked for,
+ * `newest` first by default, and how many it has published in all.
+ */
 export const commentListAnswer = /* @__PURE__ */ z.object({
   comments: z.array(publishedComment),
-  /** Pass as `before` to get the next, older page; `null` on the last page. */
+  /** Pass as `before` to continue in the same order (older for `newest`, newer for `oldest`); `null` at the end. */
   next: z.nullable(z.string()),
+  /** The article's published comments, on every page; 0 for an article nobody has commented on. */
+  total: z.number(),
 });
 export type CommentListAnswer = z.infer<typeof commentListAnswer>;
+
+/** The orders `GET ?order=` takes; the first is the default. */
+export const COMMENT_ORDERS = ['newest', 'oldest'] as const;
+export type CommentOrder = (typeof COMMENT_ORDERS)[number];
+
+/** Most comments a page may ask for (`limit`), and what it gets without asking. */
+export const MAX_PAGE_SIZE = 100;
+export const DEFAULT_PAGE_SIZE = 20;
+
+/** Most article ids one `GET …/counts` may name. */
+export const MAX_COUNT_ARTICLES = 100;
+
+/** An id an article can have: 1 to 1000 code units of clean text, as the request's `articleId`. */
+export const isArticleId = (value: string) => value.length >= 1 && value.length <= 1000 && isCleanText(value);
+
+/** `GET …/counts?articleId=a&articleId=b`: the published comments of each article named, 0 for those with none. */
+export const commentCountsAnswer = /* @__PURE__ */ z.object({ counts: z.record(z.string(), z.number()) });
+export type CommentCountsAnswer = z.infer<typeof commentCountsAnswer>;
+
+/**
+ * Why a reader reports a comment: abusive, spam, defamatory or unlawful, personal information (someone's address,
+ * phone, health…), or something else.
+ */
+export const REPORT_REASONS = ['abusive', 'spam', 'defamatory', 'personal', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** `POST …/{id}/reports`, as `application/json`. */
+export const reportRequest = /* @__PURE__ */ z.object({ reason: z.enum(REPORT_REASONS) });
+export type ReportRequest = z.infer<typeof reportRequest>;
+
+/** 201 for a first report, 200 when this reader had reported the comment before: either way, it is on record. */
+export const reportAnswer = /* @__PURE__ */ z.object({ status: z.literal('received') });
+export type ReportAnswer = z.infer<typeof reportAnswer>;
 
 const schemas = new Map<number, ReturnType<typeof commentRequest>>();
 

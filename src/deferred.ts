@@ -8,3 +8,4 @@ export { validateRequest } from './contract.js';
 export { alertText, statusText } from './feedback.js';
 export { checkMessages, lateMessages, problemText } from './messages-late.js';
 export { SendingController } from './controllers/sending.js';
+export { rememberOwn } from './own-comments.js';

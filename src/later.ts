@@ -1,21 +1,34 @@
 /**
- * Loads `deferred.ts` once for every element on the page. Until it has arrived, `deferredNow()` is undefined; a
- * failed load (a flaky connection) is forgotten, so the next call tries again.
+ * Loads the chunks that are not on the critical path, once for every element on the page: `deferred.ts` (checks,
+ * sending) right after the form first shows, `list.ts` (the published comments) when the list comes near the
+ * viewport. Until a chunk has arrived, its `…Now()` is undefined; a failed load (a flaky connection) is forgotten,
+ * so the next call tries again.
  */
 export type Deferred = typeof import('./deferred.js');
+export type List = typeof import('./list.js');
 
-let loaded: Deferred | undefined;
-let loading: Promise<Deferred> | undefined;
-
-export const deferredNow = (): Deferred | undefined => loaded;
-
-export function loadDeferred(): Promise<Deferred> {
-  loading ??= import('./deferred.js').then(
-    (module) => (loaded = module),
-    (error: unknown) => {
-      loading = undefined;
-      throw error;
+function chunk<T>(load: () => Promise<T>) {
+  let loaded: T | undefined;
+  let loading: Promise<T> | undefined;
+  return {
+    now: (): T | undefined => loaded,
+    load(): Promise<T> {
+      loading ??= load().then(
+        (module) => (loaded = module),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      );
+      return loading;
     },
-  );
-  return loading;
+  };
 }
+
+const deferred = chunk(() => import('./deferred.js'));
+const list = chunk(() => import('./list.js'));
+
+export const deferredNow = deferred.now;
+export const loadDeferred = deferred.load;
+export const listNow = list.now;
+export const loadList = list.load;

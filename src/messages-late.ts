@@ -4,6 +4,7 @@
  */
 import { LIMITS, type Field } from './characters.js';
 import { formMessages, type Message, type MessageKey, type Messages, type Translate } from './messages.js';
+import { listMessages } from './messages-list.js';
 
 export const lateMessages = {
   sending: 'Sending your comment…',
@@ -37,12 +38,12 @@ export const lateMessages = {
   },
   emailInvalid: 'Please enter an email address like name@example.com.',
   invalidCharacters: 'Please remove the invisible control characters from this text.',
-  tooManyMarks: 'One character here is stacked with too many marks. Please remove some.',
+  tooManyMarks: 'Please remove the marks piled on one character.',
   articleInvalid: 'This article cannot take comments.',
 } satisfies Record<string, Message>;
 
 /** The whole English catalogue. */
-export const en: Messages = { ...formMessages, ...lateMessages };
+export const en: Messages = { ...formMessages, ...lateMessages, ...listMessages };
 
 type PluralForms = Exclude<Message, string>;
 

@@ -1,4 +1,5 @@
 import type { lateMessages } from './messages-late.js';
+import type { listMessages } from './messages-list.js';
 
 /**
  * Every text the element shows, in one catalogue per language. A message is a string with `{placeholders}`, or a set
@@ -35,7 +36,7 @@ export const formMessages = {
   unavailable: 'Comments are not available on this page.',
 } satisfies Record<string, Message>;
 
-export type MessageKey = keyof typeof formMessages | keyof typeof lateMessages;
+export type MessageKey = keyof typeof formMessages | keyof typeof lateMessages | keyof typeof listMessages;
 export type Messages = Record<MessageKey, Message>;
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 

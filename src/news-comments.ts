@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { FIELDS, LIMITS, countCharacters, type Field } from './characters.js';
 import { pageColorScheme, parseMessagesAttribute } from './config.js';
 import type { CommentRequest, CreatedAnswer } from './contract.js';
@@ -6,9 +6,10 @@ import { DraftController, type FormValues } from './controllers/drafts.js';
 import { InteractionController } from './controllers/interaction.js';
 import { LanguageController } from './controllers/language.js';
 import type { SendingController } from './controllers/sending.js';
+import type { CommentList } from './list.js';
 import { DEFAULTS, SettingsController, type Settings } from './controllers/settings.js';
 import { ViewportController } from './controllers/viewport.js';
-import { deferredNow, loadDeferred } from './later.js';
+import { deferredNow, listNow, loadDeferred, loadList } from './later.js';
 import type { Messages } from './messages.js';
 import type { CommentPayload, FailureReason, Outcome } from './send.js';
 import { styles } from './styles.js';
@@ -40,7 +41,8 @@ const countBand = (remaining: number) =>
 
 /**
  * A comment form for a news article: title (prefilled with the article's), comment with a live countdown, name,
- * email and the site's disclaimer. Posts JSON to the publisher's `endpoint`; the reader's text is never lost.
+ * email and the site's disclaimer. Posts JSON to the publisher's `endpoint`; the reader's text is never lost. Under
+ * it, the article's published comments (`list="off"` leaves them out), each with "Report".
  *
  * @tagname news-comments
  * @fires news-comments-submit - Before sending; cancelable. `detail` is the request body.
@@ -72,6 +74,7 @@ const countBand = (remaining: number) =>
  * @csspart status - The messages about sending: sending, sent, or what went wrong.
  * @csspart restored - "Your unsent comment was restored", with its discard button.
  * @csspart notice - Shown instead of the form when the element is configured wrongly.
+ * @csspart comments - The published comments under the form: heading, order, the comments, "Show more".
  *
  * @cssprop [--news-comments-accent=#0b57d0 / #a8c7fa] - Button and focus colour.
  * @cssprop [--news-comments-on-accent=#fff / #062e6f] - Text on the button.
@@ -101,6 +104,7 @@ export class NewsComments extends LitElement {
     theme: { reflect: true },
     messages: { converter: { fromAttribute: parseMessagesAttribute } },
     loading: {},
+    list: {},
     values: { state: true, attribute: false },
     serverErrors: { state: true, attribute: false },
     toCorrect: { state: true, attribute: false },
@@ -167,6 +171,12 @@ export class NewsComments extends LitElement {
   /** `lazy`: render the form only when it comes near the viewport (most comment boxes sit below the fold). */
   loading: 'eager' | 'lazy' = 'eager';
 
+  /**
+   * `off`: the form alone, without the article's published comments under it (for a publisher who renders them
+   * itself). The list loads after the form, when it comes near the viewport.
+   */
+  list: 'on' | 'off' = 'on';
+
   /** What the reader typed. */
   private values: FormValues = { title: '', comment: '', name: '', email: '' };
   /** Field errors from the server, until the reader changes the field. */
@@ -182,7 +192,8 @@ export class NewsComments extends LitElement {
 
   readonly #settings = new SettingsController(this);
   readonly #language = new LanguageController(this);
-  readonly #viewport = new ViewportController(this);
+  /** With `loading="lazy"`, the form renders once the element comes near the viewport. */
+  readonly #viewport = new ViewportController(this, (): Element | undefined => (this.loading === 'lazy' ? this : undefined), '400px');
   readonly #interaction = new InteractionController(this);
   readonly #drafts = new DraftController(this, () => ({
     articleId: this.#settings.value.article.id,
@@ -191,8 +202,22 @@ export class NewsComments extends LitElement {
     titleEdited: this.#titleEdited,
     rememberReader: this.#settings.value.rememberReader,
   }));
+  /** The list's chunk loads once the form is on screen and the list's place below it comes near the viewport. */
+  readonly #listPlace = new ViewportController(
+    this,
+    (): Element | null => this.renderRoot.querySelector('.list-anchor'),
+    '600px',
+    () =>
+      void loadList().then(
+        () => this.requestUpdate(),
+        // Not loaded (a flaky connection): watched again after the next render.
+        () => (this.#listPlace.near = false),
+      ),
+  );
   /** Created with the deferred code, when the reader first sends. */
   #sending?: SendingController;
+  /** The published comments, once their chunk has arrived. */
+  #list?: CommentList;
 
   #titleEdited = false;
   #remaining: number = LIMITS.comment;
@@ -224,17 +249,27 @@ export class NewsComments extends LitElement {
     clearTimeout(this.#announceTimer);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(): void {
     const { articleChanged, previous } = this.#settings.refresh();
     const { article, maxLength } = this.#settings.value;
     if (articleChanged) this.#openArticle(previous.id);
     if (!this.#titleEdited && this.values.title !== article.title) this.values = { ...this.values, title: article.title };
-    if (changed.has('loading')) this.#viewport.watch();
+    const module = listNow();
+    if (module && !this.#list && this.list !== 'off' && this.#settings.value.endpoint) {
+      this.#list = new module.CommentList(this, { html, nothing }, () => ({
+        endpoint: this.#settings.value.endpoint!,
+        articleId: this.#settings.value.article.id,
+        articleTitle: this.#settings.value.article.title,
+        credentials: this.#settings.value.credentials,
+        locale: this.#language.locale,
+      }));
+    } else if (articleChanged && this.#list) void this.#list.load();
     this.#remaining = maxLength - countCharacters(this.values.comment);
     this.#problems = this.#check();
   }
 
   protected override updated(): void {
+    this.#list?.afterRender(this.renderRoot as ShadowRoot);
     // The form may first appear after the language loads, or when it scrolls near (loading="lazy").
     if (this.#shownAt || !this.renderRoot.querySelector('form')) return;
     this.#shownAt = performance.now();
@@ -256,7 +291,7 @@ export class NewsComments extends LitElement {
   override render() {
     // Nothing until the reader's language is at hand, and with loading="lazy" until the form is near the viewport:
     // one render in the right words, never English first and then a jump.
-    if (!this.#language.ready || !this.#viewport.shown) return nothing;
+    if (!this.#language.ready || (this.loading === 'lazy' && !this.#viewport.near)) return nothing;
     const { t, dir } = this.#language;
     const scheme = this.theme === 'auto' && this.pageScheme ? this.pageScheme : '';
     if (!this.#settings.value.endpoint) {
@@ -291,6 +326,7 @@ export class NewsComments extends LitElement {
         ${this.#renderActions()}
       </form>
       <p class="visually-hidden" aria-live="polite">${this.announced === undefined ? '' : this.#counterText(this.announced)}</p>
+      ${this.list === 'off' ? nothing : (this.#list?.render(t) ?? html`<div class="list-anchor"></div>`)}
     </div>`;
   }
 
@@ -481,9 +517,10 @@ export class NewsComments extends LitElement {
 
   async #submit(settings: Settings, started: () => void): Promise<void> {
     let sent: Promise<Outcome | undefined>;
+    let request: CommentRequest;
     try {
       const late = deferredNow() ?? (await loadDeferred());
-      const request = this.#request();
+      request = this.#request();
       this.#problems = late.validateRequest(request, settings.maxLength);
       const invalid = FIELDS.filter((field) => this.#problems[field]);
       if (invalid.length) {
@@ -511,6 +548,11 @@ export class NewsComments extends LitElement {
     if (outcome?.kind === 'created') {
       const { article, rememberReader } = this.#settings.value;
       const { name, email } = this.values;
+      // The reader sees their comment under the form at once: published for all, or pending for them alone.
+      const { title, comment, name: sender } = request!;
+      const own = { ...outcome.answer, articleId: article.id, title, comment, name: sender, createdAt: new Date().toISOString() };
+      deferredNow()?.rememberOwn(own, !rememberReader);
+      this.#list?.addOwn(own);
       this.values = { ...this.values, comment: '', title: article.title };
       this.#titleEdited = false;
       this.#interaction.reset();

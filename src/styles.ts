@@ -118,7 +118,9 @@ export const styles = css`
     margin: 0;
     font-size: 0.9375em;
   }
-  .disclaimer p {
+  .disclaimer p,
+  /* a publisher's own paragraphs too, unless the page sets their margins */
+  .disclaimer ::slotted(p) {
     margin: 0 0 0.5em;
   }
   .actions {

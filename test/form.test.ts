@@ -73,6 +73,21 @@ describe('when the publisher replaces the disclaimer', () => {
     await expect(element).to.be.accessible();
   });
 
+  it('spaces a disclaimer of several paragraphs like its own, not with the browser\'s margins', async () => {
+    const own = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published"></news-comments>`);
+    const ownMargins = getComputedStyle(shadow(own).querySelector('[part="disclaimer"] p')!);
+    const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published">
+      <p slot="disclaimer"><strong>Disclaimer:</strong> Please write your correct name and email address.</p>
+      <p slot="disclaimer">Sending false messages is punishable under law.</p>
+      <p slot="disclaimer">Offensive comments are at your own risk.</p>
+    </news-comments>`);
+    for (const paragraph of element.querySelectorAll('p')) {
+      const { marginTop, marginBottom } = getComputedStyle(paragraph);
+      expect([marginTop, marginBottom]).to.deep.equal([ownMargins.marginTop, ownMargins.marginBottom]);
+    }
+    await expect(element).to.be.accessible();
+  });
+
   it('names no site when none is configured', async () => {
     const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/published"></news-comments>`);
     expect(shadow(element).querySelector('[part="disclaimer"]')!.textContent).to.contain('This site will not be responsible');

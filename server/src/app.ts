@@ -9,24 +9,49 @@ import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
+  COMMENT_ORDERS,
+  DEFAULT_PAGE_SIZE,
   FIELDS,
+  MAX_COUNT_ARTICLES,
+  MAX_PAGE_SIZE,
+  REPORT_REASONS,
   countCharacters,
+  isArticleId,
   isCleanText,
   spamSignals,
   validateRequest,
+  type CommentCountsAnswer,
   type CommentListAnswer,
+  type CommentOrder,
   type CommentRequest,
   type CreatedAnswer,
   type ErrorAnswer,
   type Field,
+  type ReportAnswer,
+  type ReportReason,
 } from '../../src/contract.js';
 import { en, problemText } from '../../src/messages-late.js';
 import { translator } from '../../src/messages.js';
 import { rateLimitKey } from './client-address.js';
 import type { Settings } from './settings.js';
-import { StoreUnavailable, type CommentStore } from './store.js';
+import {
+  StoreUnavailable,
+  type CommentStore,
+  type ReportedComment,
+  type SharedRateLimiter,
+  type StoredComment,
+} from './store.js';
 
 const t = translator('en', en);
+
+/** The reasons as the moderation page names them. */
+const REASON_TEXTS: Record<ReportReason, string> = {
+  abusive: 'abusive',
+  spam: 'spam',
+  defamatory: 'defamatory or unlawful',
+  personal: 'personal information',
+  other: 'other',
+};
 
 /** Who is sending (`client-address.ts`): the socket's address, or the trusted proxy's word for it. */
 export type ClientAddress = (c: Context) => string;
@@ -65,6 +90,25 @@ const fromCursor = (cursor: string): string | null => {
   const id = Buffer.from(cursor, 'base64url').toString();
   return toCursor(id) === cursor && isCleanText(id) ? id : null;
 };
+
+/**
+ * What a cache may do with a list or counts answer: keep it for 10 s, then serve it while asking again for a minute.
+ * Within those 10 s a removed comment may still show; the ETag makes asking again cheap.
+ */
+const PUBLIC_CACHE = 'public, max-age=10, stale-while-revalidate=60';
+
+/**
+ * A strong ETag made of the store's revision of what the answer shows, so every process gives the same one. The
+ * prefix names the answer's format: a server that changes it changes the prefix, and no cache keeps an old body.
+ */
+const etagOf = (revision: number) => `"1.${revision}"`;
+
+/** Whether `If-None-Match` names `etag` (or is `*`); a weak tag matches as well, as RFC 9110 has it for GET. */
+function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
 
 // Tokens are compared as keyed digests of equal length, so the time taken says nothing of the token's length.
 const digestKey = randomBytes(32);
@@ -144,8 +188,9 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   const corsHeaders = cors({
     origin: (origin) => (allowed.has(origin) ? origin : null),
     allowMethods: ['GET', 'POST'],
-    allowHeaders: ['Content-Type', 'Idempotency-Key'],
-    exposeHeaders: ['Retry-After'],
+    // If-None-Match: a reader that keeps its own copy of a list revalidates it.
+    allowHeaders: ['Content-Type', 'Idempotency-Key', 'If-None-Match'],
+    exposeHeaders: ['Retry-After', 'ETag'],
     maxAge: 600,
     credentials: settings.allowCredentials,
   });
@@ -157,74 +202,146 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     return preflight;
   });
 
-  app.post(
-    '/api/comments',
-    async (c, next) => {
-      // A browser on a page we do not know never gets to post, even where CORS would not stop it.
-      const origin = c.req.header('origin');
-      if (origin && !allowed.has(origin)) {
-        return fail(c, 403, 'origin_not_allowed', 'Comments cannot be posted from this site.');
-      }
-      if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
-        return fail(c, 415, 'unsupported_media_type', 'Send the comment as application/json.');
-      }
-      const retryAfter = await limiter.take(rateLimitKey(clientAddress(c)));
-      if (retryAfter) {
-        c.header('Retry-After', String(retryAfter));
-        return c.json({ error: 'rate_limited', message: t('busy'), retryAfter }, 429);
-      }
-      await next();
-    },
-    bodyLimit({
-      maxSize: settings.maxBodyBytes,
-      onError: (c) => fail(c, 413, 'too_large', 'The comment is too large to send.'),
-    }),
-    async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return fail(c, 400, 'invalid_json', 'The request body is not valid JSON.');
-      }
-      const checked = checkRequest(body, settings.maxCommentLength);
-      if ('errors' in checked) return c.json({ errors: checked.errors }, 400);
-      const { request } = checked;
-      const status = settings.moderation ? 'pending' : 'published';
-      // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing. A spam field that is
-      // there but not what the element sends (`"website": true`, `"elapsed": "60000"`) is a bot's too.
-      const signals = spamSignals.safeParse(body);
-      const tooFast = (elapsed?: number) => elapsed !== undefined && elapsed < settings.minFillSeconds * 1000;
-      if (!signals.success || signals.data.website || tooFast(signals.data.elapsed)) {
-        return c.json({ id: crypto.randomUUID(), status: 'pending' }, 201);
-      }
-      const key = c.req.header('idempotency-key')?.trim();
-      if (key !== undefined && (key.length === 0 || key.length > 200 || !isCleanText(key))) {
-        return fail(c, 400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 characters.');
-      }
-      const outcome = await store.create(request, status, key);
-      if (outcome.kind === 'key_reused') {
-        return fail(c, 422, 'idempotency_key_reused', 'This Idempotency-Key was already used for another comment; send it with a new key.');
-      }
-      if (outcome.kind === 'repeated') c.header('Idempotent-Replayed', 'true');
-      return c.json<CreatedAnswer>({ id: outcome.id, status: outcome.status }, 201);
-    },
-  );
+  /**
+   * What every reader's POST passes before its body is read: only from allowed origins, only JSON, at most
+   * `rateLimitCount` per client and window of `limiter`, at most `maxBodyBytes`. `what` names it in the answers.
+   */
+  const readerPost = (limiter: SharedRateLimiter, what: 'comment' | 'report') =>
+    [
+      async (c: Context, next: () => Promise<void>) => {
+        // A browser on a page we do not know never gets to post, even where CORS would not stop it.
+        const origin = c.req.header('origin');
+        if (origin && !allowed.has(origin)) {
+          return fail(c, 403, 'origin_not_allowed', `${what === 'comment' ? 'Comments' : 'Reports'} cannot be posted from this site.`);
+        }
+        if (!/^application\/json\s*(;|$)/i.test(c.req.header('content-type') ?? '')) {
+          return fail(c, 415, 'unsupported_media_type', `Send the ${what} as application/json.`);
+        }
+        const retryAfter = await limiter.take(rateLimitKey(clientAddress(c)));
+        if (retryAfter) {
+          c.header('Retry-After', String(retryAfter));
+          const message = what === 'comment' ? t('busy') : 'Too many reports are being sent right now; wait a moment.';
+          return c.json({ error: 'rate_limited', message, retryAfter }, 429);
+        }
+        await next();
+      },
+      bodyLimit({
+        maxSize: settings.maxBodyBytes,
+        onError: (c) => fail(c, 413, 'too_large', `The ${what} is too large to send.`),
+      }),
+    ] as const;
+
+  /** The body as JSON, or `undefined` when it is not JSON. */
+  const jsonBody = async (c: Context): Promise<{ body: unknown } | undefined> => {
+    try {
+      return { body: await c.req.json() };
+    } catch {
+      return undefined;
+    }
+  };
+
+  app.post('/api/comments', ...readerPost(limiter, 'comment'), async (c) => {
+    const parsed = await jsonBody(c);
+    if (!parsed) return fail(c, 400, 'invalid_json', 'The request body is not valid JSON.');
+    const { body } = parsed;
+    const checked = checkRequest(body, settings.maxCommentLength);
+    if ('errors' in checked) return c.json({ errors: checked.errors }, 400);
+    const { request } = checked;
+    const status = settings.moderation ? 'pending' : 'published';
+    // Caught spam gets the answer a person would get, and is dropped: the bot learns nothing. A spam field that is
+    // there but not what the element sends (`"website": true`, `"elapsed": "60000"`) is a bot's too.
+    const signals = spamSignals.safeParse(body);
+    const tooFast = (elapsed?: number) => elapsed !== undefined && elapsed < settings.minFillSeconds * 1000;
+    if (!signals.success || signals.data.website || tooFast(signals.data.elapsed)) {
+      return c.json({ id: crypto.randomUUID(), status: 'pending' }, 201);
+    }
+    const key = c.req.header('idempotency-key')?.trim();
+    if (key !== undefined && (key.length === 0 || key.length > 200 || !isCleanText(key))) {
+      return fail(c, 400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 200 characters.');
+    }
+    const outcome = await store.create(request, status, key);
+    if (outcome.kind === 'key_reused') {
+      return fail(c, 422, 'idempotency_key_reused', 'This Idempotency-Key was already used for another comment; send it with a new key.');
+    }
+    if (outcome.kind === 'repeated') c.header('Idempotent-Replayed', 'true');
+    return c.json<CreatedAnswer>({ id: outcome.id, status: outcome.status }, 201);
+  });
+
+  // Reports have their own allowance, as large as comments': reporting three comments leaves a reader's comment free.
+  const reportLimiter = store.rateLimiter('reports', {
+    count: settings.rateLimitCount,
+    windowSeconds: settings.rateLimitWindowSeconds,
+    maxClients: settings.rateLimitMaxClients,
+  });
+  app.post('/api/comments/:id/reports', ...readerPost(reportLimiter, 'report'), async (c) => {
+    const parsed = await jsonBody(c);
+    if (!parsed) return fail(c, 400, 'invalid_json', 'The request body is not valid JSON.');
+    const { reason } = (parsed.body && typeof parsed.body === 'object' ? parsed.body : {}) as Record<string, unknown>;
+    if (!REPORT_REASONS.includes(reason as ReportReason)) {
+      return c.json({ errors: { reason: `Choose a reason: ${REPORT_REASONS.join(', ')}.` } }, 400);
+    }
+    const id = c.req.param('id');
+    // Ids are the server's own UUIDs: text that no id can be is no comment, and not worth a query.
+    const outcome =
+      id.length <= 200 && isCleanText(id)
+        ? await store.report(id, clientAddress(c), reason as ReportReason, settings.reportThreshold)
+        : { kind: 'not_found' as const };
+    if (outcome.kind === 'not_found') return fail(c, 404, 'not_found', 'There is no such comment to report.');
+    return c.json<ReportAnswer>({ status: 'received' }, outcome.kind === 'received' ? 201 : 200);
+  });
+
+  /** The article id of a query, or the 400 to answer. */
+  const checkArticleId = (c: Context, articleId: string | undefined) => {
+    if (!articleId) return fail(c, 400, 'article_required', 'Name the article: ?articleId=…');
+    if (!isArticleId(articleId)) return fail(c, 400, 'invalid_article', 'The articleId is not one an article can have.');
+    return undefined;
+  };
+
+  /** Sets the caching headers of an answer showing `revision`; its ETag is `unchanged` for the If-None-Match sent. */
+  const cacheable = (c: Context, revision: number) => {
+    const etag = etagOf(revision);
+    c.header('ETag', etag);
+    c.header('Cache-Control', PUBLIC_CACHE);
+    return { unchanged: notModified(c.req.header('if-none-match'), etag) };
+  };
 
   app.get('/api/comments', async (c) => {
     // The query is checked like a body: anything but what the contract allows is a 400, never a guess.
-    const { articleId, limit = '20', before } = c.req.query();
-    if (!articleId) return fail(c, 400, 'article_required', 'Name the article: ?articleId=…');
-    if (articleId.length > 1000 || !isCleanText(articleId)) {
-      return fail(c, 400, 'invalid_article', 'The articleId is not one an article can have.');
+    const { articleId, limit = String(DEFAULT_PAGE_SIZE), order = COMMENT_ORDERS[0], before } = c.req.query();
+    const refused = checkArticleId(c, articleId);
+    if (refused) return refused;
+    if (!/^[1-9]\d{0,2}$/.test(limit) || Number(limit) > MAX_PAGE_SIZE) {
+      return fail(c, 400, 'invalid_limit', `The limit must be a whole number from 1 to ${MAX_PAGE_SIZE}.`);
     }
-    if (!/^[1-9]\d{0,2}$/.test(limit) || Number(limit) > 100) {
-      return fail(c, 400, 'invalid_limit', 'The limit must be a whole number from 1 to 100.');
+    if (!COMMENT_ORDERS.includes(order as CommentOrder)) {
+      return fail(c, 400, 'invalid_order', `The order must be ${COMMENT_ORDERS.join(' or ')}.`);
     }
-    const beforeId = before === undefined ? undefined : fromCursor(before);
-    const page = beforeId === null ? undefined : await store.published(articleId, Number(limit), beforeId);
-    if (!page) return fail(c, 400, 'invalid_cursor', 'The before cursor is not one this server gave for this article.');
+    const afterId = before === undefined ? undefined : fromCursor(before);
+    const invalidCursor = () => fail(c, 400, 'invalid_cursor', 'The before cursor is not one this server gave for this article.');
+    if (afterId === null) return invalidCursor();
+    // Only the revision, first: most readers asking again have the current page. A cursor that named a comment of
+    // this article still does (an erasure would have changed the revision), so it need not be looked up for a 304.
+    if (c.req.header('if-none-match') && cacheable(c, await store.revision([articleId])).unchanged) return c.body(null, 304);
+    const page = await store.published(articleId, { limit: Number(limit), order: order as CommentOrder, afterId });
+    if (!page) return invalidCursor();
     const last = page.comments.at(-1);
-    return c.json<CommentListAnswer>({ comments: page.comments, next: page.more && last ? toCursor(last.id) : null });
+    cacheable(c, page.revision);
+    return c.json<CommentListAnswer>({ comments: page.comments, next: page.more && last ? toCursor(last.id) : null, total: page.total });
+  });
+
+  app.get('/api/comments/counts', async (c) => {
+    const articleIds = c.req.queries('articleId') ?? [];
+    if (!articleIds.length) return fail(c, 400, 'article_required', 'Name the articles: ?articleId=a&articleId=b…');
+    if (articleIds.length > MAX_COUNT_ARTICLES) {
+      return fail(c, 400, 'too_many_articles', `Ask for at most ${MAX_COUNT_ARTICLES} articles at a time.`);
+    }
+    if (!articleIds.every(isArticleId)) {
+      return fail(c, 400, 'invalid_article', 'Each articleId must be one an article can have.');
+    }
+    if (c.req.header('if-none-match') && cacheable(c, await store.revision(articleIds)).unchanged) return c.body(null, 304);
+    const { counts, revision } = await store.counts(articleIds);
+    cacheable(c, revision);
+    return c.json<CommentCountsAnswer>({ counts });
   });
 
   app.get('/admin', (c) => c.redirect('/admin/', 301));
@@ -255,38 +372,54 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   });
 
   app.get('/admin/', async (c) => {
-    const pending = await store.pending();
+    const [reported, waiting] = await Promise.all([store.reported(), store.pending()]);
+    const shown = new Set(reported.map((comment) => comment.id));
+    const pending = waiting.filter((comment) => !shown.has(comment.id));
+    const decisions = (comment: StoredComment) => html`<div>
+      <form method="post" action="/admin/comments/${comment.id}/approve"><button>Approve</button></form>
+      <form method="post" action="/admin/comments/${comment.id}/reject"><button>Reject</button></form>
+    </div>`;
+    const shownComment = (comment: StoredComment, note?: ReturnType<typeof html>) => html`<article>
+      <h3><bdi>${comment.title}</bdi></h3>
+      ${note ?? ''}
+      <p><bdi>${comment.comment}</bdi></p>
+      <small><bdi>${comment.name}</bdi> &lt;<bdi>${comment.email}</bdi>&gt; on <bdi>${comment.articleId}</bdi>,
+        ${comment.createdAt}</small>
+      ${decisions(comment)}
+    </article>`;
+    const reportsOf = (comment: ReportedComment) => {
+      const readers = Object.values(comment.reports).reduce((sum, count) => sum + count, 0);
+      const reasons = REPORT_REASONS.filter((reason) => comment.reports[reason]).map(
+        (reason) => `${REASON_TEXTS[reason]}: ${comment.reports[reason]}`,
+      );
+      const state = comment.status === 'pending' ? 'hidden until you decide' : 'still published';
+      return html`<p class="reports">Reported by ${readers} ${readers === 1 ? 'reader' : 'readers'} (${reasons.join(', ')}); ${state}.</p>`;
+    };
     return c.html(html`<!doctype html>
       <html lang="en">
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>Moderation: ${pending.length} waiting</title>
+          <title>Moderation: ${pending.length} waiting, ${reported.length} reported</title>
           <style>
             body { font: 16px/1.5 system-ui, sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; }
             article { border: 1px solid #999; border-radius: 6px; padding: 0.5rem 1rem; margin: 1rem 0; }
             p { white-space: pre-wrap; overflow-wrap: anywhere; }
+            p.reports { font-weight: bold; }
             form { display: inline; }
             button { font: inherit; padding: 0.25rem 1rem; margin-right: 0.5rem; }
           </style>
         </head>
         <body>
-          <h1>Comments waiting for moderation: ${pending.length}</h1>
+          <h1>Moderation</h1>
+          <h2>Reported by readers: ${reported.length}</h2>
+          ${reported.length
+            ? html`<p>Approve keeps the comment published and clears its reports; Reject takes it down.</p>`
+            : html`<p>Nothing is reported.</p>`}
+          ${reported.map((comment) => shownComment(comment, reportsOf(comment)))}
+          <h2>Comments waiting for moderation: ${pending.length}</h2>
           ${pending.length ? '' : html`<p>Nothing is waiting.</p>`}
-          ${pending.map(
-            (comment) => html`<article>
-              <h2><bdi>${comment.title}</bdi></h2>
-              <p><bdi>${comment.comment}</bdi></p>
-              <small><bdi>${comment.name}</bdi> &lt;<bdi>${comment.email}</bdi>&gt; on <bdi>${comment.articleId}</bdi>,
-                ${comment.createdAt}</small>
-              <div>
-                <form method="post" action="/admin/comments/${comment.id}/approve">
-                  <button>Approve</button>
-                </form>
-                <form method="post" action="/admin/comments/${comment.id}/reject"><button>Reject</button></form>
-              </div>
-            </article>`,
-          )}
+          ${pending.map((comment) => shownComment(comment))}
         </body>
       </html>`);
   });

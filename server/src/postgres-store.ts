@@ -7,7 +7,7 @@
  */
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import type { CreatedAnswer } from '../../src/contract.js';
+import type { CommentOrder, CreatedAnswer, PublishedComment, ReportReason } from '../../src/contract.js';
 import type { DatabaseSsl } from './settings.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
@@ -15,6 +15,9 @@ import {
   fingerprint,
   type CommentStore,
   type CreateOutcome,
+  type Page,
+  type ReportOutcome,
+  type ReportedComment,
   type Status,
   type StoredComment,
   type TransferRecord,
@@ -52,6 +55,27 @@ const MIGRATIONS: Array<{ name: string; sql: string }> = [
         created_at timestamptz NOT NULL
       );
       CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);`,
+  },
+  {
+    // Per article: how many comments it has published (a page's `total`, the counts) and its revision (the ETags).
+    // Readers' reports, one per reader and comment.
+    name: 'articles with published count and revision; reports',
+    sql: `
+      CREATE TABLE articles (
+        article_id text PRIMARY KEY,
+        published integer NOT NULL,
+        revision bigint NOT NULL
+      );
+      CREATE TABLE reports (
+        comment_id text NOT NULL REFERENCES comments (id),
+        reader text NOT NULL,
+        reason text NOT NULL,
+        created_at timestamptz NOT NULL,
+        PRIMARY KEY (comment_id, reader)
+      );
+      INSERT INTO articles (article_id, published, revision)
+        SELECT article_id, COUNT(*) FILTER (WHERE status = 'published'), (EXTRACT(EPOCH FROM clock_timestamp()) * 1000)::bigint
+        FROM comments GROUP BY article_id;`,
   },
   {
     // UNLOGGED: a count is written on every post and need not survive a crash (it is emptied then, which lets a
@@ -168,6 +192,13 @@ const EXPIRED_COUNTS_PER_EVENT = 2;
 const FORGET_EXPIRED_KEYS = `DELETE FROM idempotency_keys WHERE key IN (
   SELECT key FROM idempotency_keys WHERE created_at < $10 ORDER BY created_at LIMIT ${EXPIRED_KEYS_PER_COMMENT} FOR UPDATE SKIP LOCKED)`;
 const COMMENT_VALUES = '$1, $2, $3, $4, $5, $6, $7, $8, $9';
+/**
+ * Within a write: an article's published comments changed by `published`, so its revision moves on: to the time
+ * given, or one past the last if the clock is behind it. (The columns of the rows inserted, `excluded`, are the change.)
+ */
+const ARTICLE_CHANGED = `ON CONFLICT (article_id) DO UPDATE SET
+  published = a.published + excluded.published,
+  revision = GREATEST(excluded.revision, a.revision + 1)`;
 const COMMENT_COLUMNS = 'id, article_id, article_url, title, comment, name, email, status, created_at';
 // Rows read at once by an export, and written at once by an import.
 const PAGE = 1000;
@@ -235,16 +266,20 @@ export async function postgresStore({
     comment.createdAt,
   ];
 
-  /** Stores the comment with its key if the key is free: one statement, so both or neither. */
-  const createKeyed = async (values: unknown[], key: string, print: string) =>
+  /** Stores the comment with its key if the key is free, and counts it on its article: one statement, all or nothing. */
+  const createKeyed = async (values: unknown[], key: string, print: string, revision: number) =>
     (
       await query<{ id: string }>(
         `WITH forget AS (${FORGET_EXPIRED_KEYS}),
         keyed AS (
           INSERT INTO idempotency_keys (key, fingerprint, comment_id, created_at) VALUES ($11, $12, $1, $9)
-          ON CONFLICT (key) DO NOTHING RETURNING key)
-        INSERT INTO comments (${COMMENT_COLUMNS}) SELECT ${COMMENT_VALUES} FROM keyed RETURNING id`,
-        [...values, key, print],
+          ON CONFLICT (key) DO NOTHING RETURNING key),
+        inserted AS (INSERT INTO comments (${COMMENT_COLUMNS}) SELECT ${COMMENT_VALUES} FROM keyed RETURNING id, article_id, status),
+        counted AS (
+          INSERT INTO articles AS a (article_id, published, revision)
+          SELECT article_id, 1, $13 FROM inserted WHERE status = 'published' ${ARTICLE_CHANGED})
+        SELECT id FROM inserted`,
+        [...values, key, print, revision],
         'create-keyed',
       )
     ).rowCount === 1;
@@ -256,7 +291,14 @@ export async function postgresStore({
     const stored = (id: string) => [...commentValues({ ...comment, id, status, createdAt }), oldest];
     if (key === undefined) {
       const id = randomUUID();
-      await query(`WITH forget AS (${FORGET_EXPIRED_KEYS}) INSERT INTO comments (${COMMENT_COLUMNS}) VALUES (${COMMENT_VALUES})`, stored(id), 'create');
+      await query(
+        `WITH forget AS (${FORGET_EXPIRED_KEYS}),
+        inserted AS (INSERT INTO comments (${COMMENT_COLUMNS}) VALUES (${COMMENT_VALUES}) RETURNING article_id, status)
+        INSERT INTO articles AS a (article_id, published, revision)
+        SELECT article_id, 1, $11 FROM inserted WHERE status = 'published' ${ARTICLE_CHANGED}`,
+        [...stored(id), time],
+        'create',
+      );
       return { kind: 'created', id, status };
     }
     const print = fingerprint(comment);
@@ -264,7 +306,7 @@ export async function postgresStore({
       const id = randomUUID();
       // Another process storing the same key at this moment makes this statement wait for its commit, then do
       // nothing: the key is looked up below and answered as a repeat.
-      if (await createKeyed(stored(id), key, print)) return { kind: 'created', id, status };
+      if (await createKeyed(stored(id), key, print, time)) return { kind: 'created', id, status };
       const { rows } = await query<{ fingerprint: string; comment_id: string; created_at: Date; status: Status }>(
         `SELECT k.fingerprint, k.comment_id, k.created_at, c.status
         FROM idempotency_keys k JOIN comments c ON c.id = k.comment_id WHERE k.key = $1`,
@@ -283,28 +325,152 @@ export async function postgresStore({
     throw new StoreUnavailable(new Error(`the idempotency key ${JSON.stringify(key)} kept changing hands`));
   }
 
-  async function importRecords(records: TransferRecord[]) {
-    const comments = records.filter((record) => record.kind === 'comment');
-    const keys = records.filter((record) => record.kind === 'idempotencyKey');
+  /** Runs `work` in a transaction on one connection; a connection that failed is closed, not pooled again. */
+  async function transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
     } catch (error) {
       throw classify(error);
     }
-    let added = 0;
     try {
       await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      client.release();
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      client.release(true);
+      throw classify(error);
+    }
+  }
+
+  const changeArticle = (client: pg.PoolClient, articleId: string, delta: number) =>
+    client.query({
+      name: 'article-changed',
+      text: `INSERT INTO articles AS a (article_id, published, revision) VALUES ($1, $2, $3) ${ARTICLE_CHANGED}`,
+      values: [articleId, delta, now()],
+    });
+
+  // The page, its total and its revision come from one statement, so from one snapshot, even while other processes
+  // write: an ETag never names a page it does not describe.
+  const pageQuery = (order: CommentOrder) => `
+    SELECT a.published AS total, a.revision, c.seq, c.id, c.article_id, c.title, c.comment, c.name, c.created_at
+    FROM (SELECT 1) AS one
+    LEFT JOIN articles a ON a.article_id = $1
+    LEFT JOIN LATERAL (
+      SELECT seq, id, article_id, title, comment, name, created_at FROM comments
+      WHERE article_id = $1 AND status = 'published' AND seq ${order === 'newest' ? '<' : '>'} $2
+      ORDER BY seq ${order === 'newest' ? 'DESC' : 'ASC'} LIMIT $3
+    ) c ON true
+    ORDER BY c.seq ${order === 'newest' ? 'DESC' : 'ASC'}`;
+
+  async function published(articleId: string, { limit, order, afterId }: { limit: number; order: CommentOrder; afterId?: string }) {
+    let from = order === 'newest' ? '9223372036854775807' : '0';
+    if (afterId !== undefined) {
+      const { rows } = await query<{ seq: string }>('SELECT seq FROM comments WHERE id = $1 AND article_id = $2', [afterId, articleId], 'position');
+      if (!rows.length) return undefined;
+      from = rows[0].seq;
+    }
+    const { rows } = await query<Row & { total: number | null; revision: string | null }>(pageQuery(order), [articleId, from, limit + 1], `page-${order}`);
+    const comments: PublishedComment[] = rows
+      .filter((row) => row.id !== null)
+      .map(({ id, article_id, title, comment, name, created_at }) => ({ id, articleId: article_id, title, comment, name, createdAt: created_at.toISOString() }));
+    const more = comments.length > limit;
+    if (more) comments.pop();
+    const page: Page = { comments, more, total: rows[0].total ?? 0, revision: Number(rows[0].revision ?? 0) };
+    return page;
+  }
+
+  const report = (commentId: string, reader: string, reason: ReportReason, threshold: number) =>
+    transaction(async (client): Promise<ReportOutcome> => {
+      // The comment's row is locked first: reports of one comment take turns, so exactly one crosses the threshold.
+      const found = (
+        await client.query<{ article_id: string; status: Status }>('SELECT article_id, status FROM comments WHERE id = $1 FOR UPDATE', [commentId])
+      ).rows[0];
+      // Before the status: a reader whose report hid the comment, sending again, gets the first answer, not a 404.
+      if ((await client.query('SELECT 1 FROM reports WHERE comment_id = $1 AND reader = $2', [commentId, reader])).rowCount) {
+        return { kind: 'repeated' };
+      }
+      if (found?.status !== 'published') return { kind: 'not_found' };
+      await client.query('INSERT INTO reports (comment_id, reader, reason, created_at) VALUES ($1, $2, $3, $4)', [
+        commentId,
+        reader,
+        reason,
+        new Date(now()).toISOString(),
+      ]);
+      const { rows } = await client.query<{ count: number }>('SELECT COUNT(*)::integer AS count FROM reports WHERE comment_id = $1', [commentId]);
+      if (rows[0].count < threshold) return { kind: 'received', hidden: false };
+      await client.query(`UPDATE comments SET status = 'pending' WHERE id = $1`, [commentId]);
+      await changeArticle(client, found.article_id, -1);
+      return { kind: 'received', hidden: true };
+    });
+
+  const moderate = (id: string, status: 'published' | 'rejected') =>
+    transaction(async (client) => {
+      const found = (await client.query<{ article_id: string; status: Status }>('SELECT article_id, status FROM comments WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      if (!found) return false;
+      await client.query('UPDATE comments SET status = $1 WHERE id = $2', [status, id]);
+      // Approval clears the reports: a moderator has read it.
+      if (status === 'published') await client.query('DELETE FROM reports WHERE comment_id = $1', [id]);
+      const delta = (status === 'published' ? 1 : 0) - (found.status === 'published' ? 1 : 0);
+      if (delta) await changeArticle(client, found.article_id, delta);
+      return true;
+    });
+
+  async function reported(): Promise<ReportedComment[]> {
+    const { rows } = await query<Row & { reason: ReportReason; count: number }>(
+      `SELECT c.*, r.reason, COUNT(*)::integer AS count
+      FROM comments c JOIN reports r ON r.comment_id = c.id
+      WHERE c.status IN ('published', 'pending')
+      GROUP BY c.seq, r.reason
+      ORDER BY c.seq, r.reason`,
+      [],
+      'reported',
+    );
+    const comments = new Map<string, ReportedComment & { total: number; seq: number }>();
+    for (const row of rows) {
+      let comment = comments.get(row.id);
+      if (!comment) comments.set(row.id, (comment = { ...toComment(row), reports: {}, total: 0, seq: Number(row.seq) }));
+      comment.reports[row.reason] = row.count;
+      comment.total += row.count;
+    }
+    return [...comments.values()].sort((a, b) => b.total - a.total || a.seq - b.seq).map(({ total, seq, ...comment }) => comment);
+  }
+
+  const importRecords = (records: TransferRecord[]) =>
+    transaction(async (client) => {
+      const comments = records.filter((record) => record.kind === 'comment');
+      const reports = records.filter((record) => record.kind === 'report');
+      const keys = records.filter((record) => record.kind === 'idempotencyKey');
+      let added = 0;
       for (let start = 0; start < comments.length; start += PAGE) {
         const page = comments.slice(start, start + PAGE);
         const columns = Array.from({ length: 9 }, (_, i) => page.map((comment) => commentValues(comment)[i]));
-        // WITH ORDINALITY … ORDER BY: the comments get their order (seq) in the order of the file.
+        // WITH ORDINALITY … ORDER BY: the comments get their order (seq) in the order of the file; each published
+        // one counts on its article, as if it had come in.
         const result = await client.query(
-          `INSERT INTO comments (${COMMENT_COLUMNS})
-          SELECT ${COMMENT_COLUMNS} FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-            $7::text[], $8::text[], $9::timestamptz[]) WITH ORDINALITY AS r(${COMMENT_COLUMNS}, n)
-          ORDER BY n ON CONFLICT (id) DO NOTHING`,
-          columns,
+          `WITH inserted AS (
+            INSERT INTO comments (${COMMENT_COLUMNS})
+            SELECT ${COMMENT_COLUMNS} FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+              $7::text[], $8::text[], $9::timestamptz[]) WITH ORDINALITY AS r(${COMMENT_COLUMNS}, n)
+            ORDER BY n ON CONFLICT (id) DO NOTHING RETURNING article_id, status),
+          counted AS (
+            INSERT INTO articles AS a (article_id, published, revision)
+            SELECT article_id, COUNT(*) FILTER (WHERE status = 'published'), $10 FROM inserted GROUP BY article_id
+            ${ARTICLE_CHANGED})
+          SELECT COUNT(*)::integer AS added FROM inserted`,
+          [...columns, now()],
+        );
+        added += result.rows[0].added;
+      }
+      for (let start = 0; start < reports.length; start += PAGE) {
+        const page = reports.slice(start, start + PAGE);
+        const result = await client.query(
+          `INSERT INTO reports (comment_id, reader, reason, created_at)
+          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[]) ON CONFLICT (comment_id, reader) DO NOTHING`,
+          [page.map((r) => r.commentId), page.map((r) => r.reader), page.map((r) => r.reason), page.map((r) => r.createdAt)],
         );
         added += result.rowCount ?? 0;
       }
@@ -317,45 +483,45 @@ export async function postgresStore({
         );
         added += result.rowCount ?? 0;
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw classify(error);
-    } finally {
-      client.release();
-    }
-    return { added, present: records.length - added };
-  }
+      return { added, present: records.length - added };
+    });
+
+  const unique = (articleIds: readonly string[]) => [...new Set(articleIds)];
 
   return {
     create,
-    async published(articleId, limit, beforeId) {
-      let before = '9223372036854775807';
-      if (beforeId !== undefined) {
-        const { rows } = await query<{ seq: string }>('SELECT seq FROM comments WHERE id = $1 AND article_id = $2', [beforeId, articleId], 'position');
-        if (!rows.length) return undefined;
-        before = rows[0].seq;
+    published,
+    async counts(articleIds) {
+      const ids = unique(articleIds);
+      const counts: Record<string, number> = Object.fromEntries(ids.map((id) => [id, 0]));
+      let revision = 0;
+      if (ids.length) {
+        const { rows } = await query<{ article_id: string; published: number; revision: string }>(
+          'SELECT article_id, published, revision FROM articles WHERE article_id = ANY($1::text[])',
+          [ids],
+          'counts',
+        );
+        for (const row of rows) {
+          counts[row.article_id] = row.published;
+          revision += Number(row.revision);
+        }
       }
-      const { rows } = await query<Row>(
-        `SELECT id, article_id, title, comment, name, created_at FROM comments
-        WHERE article_id = $1 AND status = 'published' AND seq < $2 ORDER BY seq DESC LIMIT $3`,
-        [articleId, before, limit + 1],
-        'page',
-      );
-      return {
-        comments: rows.slice(0, limit).map(({ id, article_id, title, comment, name, created_at }) => ({
-          id,
-          articleId: article_id,
-          title,
-          comment,
-          name,
-          createdAt: created_at.toISOString(),
-        })),
-        more: rows.length > limit,
-      };
+      return { counts, revision };
     },
+    async revision(articleIds) {
+      const ids = unique(articleIds);
+      if (!ids.length) return 0;
+      const { rows } = await query<{ revision: string }>(
+        'SELECT COALESCE(SUM(revision), 0) AS revision FROM articles WHERE article_id = ANY($1::text[])',
+        [ids],
+        'revision',
+      );
+      return Number(rows[0].revision);
+    },
+    report,
     pending: async () => (await query<Row>(`SELECT * FROM comments WHERE status = 'pending' ORDER BY seq`, [], 'pending')).rows.map(toComment),
-    moderate: async (id, status) => (await query('UPDATE comments SET status = $1 WHERE id = $2', [status, id], 'moderate')).rowCount === 1,
+    reported,
+    moderate,
 
     rateLimiter(name, { count, windowSeconds }) {
       const windowMs = windowSeconds * 1000;
@@ -410,6 +576,13 @@ export async function postgresStore({
         for (const row of rows) yield { kind: 'comment', ...toComment(row) };
         if (rows.length < PAGE) break;
         last = rows[rows.length - 1].seq;
+      }
+      const reports = await query<{ comment_id: string; reader: string; reason: ReportReason; created_at: Date }>(
+        `SELECT r.comment_id, r.reader, r.reason, r.created_at FROM reports r JOIN comments c ON c.id = r.comment_id
+        ORDER BY c.seq, r.created_at, r.reader COLLATE "C"`,
+      );
+      for (const row of reports.rows) {
+        yield { kind: 'report', commentId: row.comment_id, reader: row.reader, reason: row.reason, createdAt: row.created_at.toISOString() };
       }
       const { rows } = await query<{ key: string; fingerprint: string; comment_id: string; created_at: Date }>(
         'SELECT key, fingerprint, comment_id, created_at FROM idempotency_keys WHERE created_at >= $1 ORDER BY created_at, key COLLATE "C"',

@@ -33,6 +33,8 @@ export interface Settings {
    * right. 0: the socket's peer is the client.
    */
   trustProxy: number;
+  /** A comment reported by this many different readers goes back to moderation until a moderator approves it. */
+  reportThreshold: number;
   /** Longest comment in characters; should equal the element's `max-length`. */
   maxCommentLength: number;
   /** Largest request body in bytes. */
@@ -108,6 +110,13 @@ const proxies = (value: string | undefined): number => {
   throw new Error(`TRUST_PROXY must be off, on (one proxy) or the number of proxies, not ${JSON.stringify(value)}`);
 };
 
+const wholeNumber = (value: string | undefined, fallback: number, name: string): number => {
+  const text = (value ?? '').trim();
+  if (text === '') return fallback;
+  if (!/^[1-9]\d{0,5}$/.test(text)) throw new Error(`${name} must be a whole number from 1, not ${JSON.stringify(value)}`);
+  return Number(text);
+};
+
 export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Settings {
   const headersTimeoutSeconds = number(env.HEADERS_TIMEOUT_SECONDS, 10, 'HEADERS_TIMEOUT_SECONDS');
   const requestTimeoutSeconds = number(env.REQUEST_TIMEOUT_SECONDS, 30, 'REQUEST_TIMEOUT_SECONDS');
@@ -135,6 +144,7 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     rateLimitWindowSeconds: number(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
     rateLimitMaxClients: Math.max(1, number(env.RATE_LIMIT_MAX_CLIENTS, 100_000, 'RATE_LIMIT_MAX_CLIENTS')),
     trustProxy: proxies(env.TRUST_PROXY),
+    reportThreshold: wholeNumber(env.REPORT_THRESHOLD, 3, 'REPORT_THRESHOLD'),
     maxCommentLength: number(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH'),
     maxBodyBytes: number(env.MAX_BODY_BYTES, 100_000, 'MAX_BODY_BYTES'),
     minFillSeconds: number(env.MIN_FILL_SECONDS, 3, 'MIN_FILL_SECONDS'),

@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommentRequest, CreatedAnswer } from '../../src/contract.js';
+import type { CommentOrder, CommentRequest, CreatedAnswer, PublishedComment, ReportReason } from '../../src/contract.js';
 import { rateLimiter } from './rate-limit.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
@@ -13,6 +13,9 @@ import {
   fingerprint,
   type CommentStore,
   type CreateOutcome,
+  type Page,
+  type ReportOutcome,
+  type ReportedComment,
   type Status,
   type StoredComment,
   type TransferRecord,
@@ -64,7 +67,9 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
     // a table of their own that can forget them; SQLite cannot drop a UNIQUE column, so comments is rebuilt.
     name: 'idempotency keys with fingerprint and age',
     up(db) {
-      const keyed = db.prepare<[], Row & { idempotency_key: string }>('SELECT * FROM comments WHERE idempotency_key IS NOT NULL').all();
+      const keyed = db
+        .prepare<[], Row & { idempotency_key: string }>('SELECT * FROM comments WHERE idempotency_key IS NOT NULL')
+        .all();
       db.exec(`
         CREATE TABLE comments_rebuilt (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -97,6 +102,32 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
     },
   },
   {
+    // Per article: how many comments it has published, so that a page's `total` and the counts cost one row each
+    // however many comments there are, and its revision, which the ETags are made of. Readers' reports, one per
+    // reader and comment.
+    name: 'articles with published count and revision; reports',
+    up(db) {
+      db.exec(`
+        CREATE TABLE articles (
+          article_id TEXT PRIMARY KEY,
+          published INTEGER NOT NULL,
+          revision INTEGER NOT NULL
+        );
+        CREATE TABLE reports (
+          comment_id TEXT NOT NULL REFERENCES comments (id),
+          reader TEXT NOT NULL,
+          reason TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          PRIMARY KEY (comment_id, reader)
+        );
+      `);
+      db.prepare(`
+        INSERT INTO articles (article_id, published, revision)
+        SELECT article_id, SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END), ? FROM comments GROUP BY article_id
+      `).run(Date.now());
+    },
+  },
+  {
     // PostgreSQL keeps rate limits in a table that all its processes share; SQLite serves one process, which keeps
     // them in memory (`rate-limit.ts`). The number is taken all the same, so that both engines count alike.
     name: 'rate limits',
@@ -123,7 +154,8 @@ function migrate(db: Db, file: string): void {
         const version = current.get()!.version ?? 0;
         if (version > MIGRATIONS.length) {
           throw new Error(
-            `${file} is at schema version ${version}, newer than this server knows (${MIGRATIONS.length}): run the newer server, or restore a backup.`,
+            `${file} is at schema version ${version}, newer than this server knows (${MIGRATIONS.length}): ` +
+              'run the newer server, or restore a backup.',
           );
         }
         if (version === MIGRATIONS.length) return true;
@@ -190,12 +222,41 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       SELECT key FROM idempotency_keys WHERE created_at < ? ORDER BY created_at LIMIT ${EXPIRED_KEYS_PER_COMMENT}
     )`);
   const position = db.prepare<[string, string], { seq: number }>('SELECT seq FROM comments WHERE id = ? AND article_id = ?');
-  const page = db.prepare<[string, number, number], Row>(
-    `SELECT * FROM comments WHERE article_id = ? AND status = 'published' AND seq < ? ORDER BY seq DESC LIMIT ?`,
+  // Named as the contract names them, so that rows are answers as they come, with nothing to copy.
+  const listed = `SELECT id, article_id AS articleId, title, comment, name, created_at AS createdAt FROM comments`;
+  const pages: Record<CommentOrder, Database.Statement<[string, number, number], PublishedComment>> = {
+    newest: db.prepare(`${listed} WHERE article_id = ? AND status = 'published' AND seq < ? ORDER BY seq DESC LIMIT ?`),
+    oldest: db.prepare(`${listed} WHERE article_id = ? AND status = 'published' AND seq > ? ORDER BY seq LIMIT ?`),
+  };
+  const article = db.prepare<[string], { published: number; revision: number }>(
+    'SELECT published, revision FROM articles WHERE article_id = ?',
   );
+  const change = db.prepare<[string, number, number]>(`
+    INSERT INTO articles (article_id, published, revision) VALUES (?, ?, ?)
+    ON CONFLICT (article_id) DO UPDATE SET
+      published = articles.published + excluded.published,
+      revision = CASE WHEN articles.revision < excluded.revision THEN excluded.revision ELSE articles.revision + 1 END`);
+  /** Within a write: the article's published comments changed by `delta`, so its revision moves on. */
+  const changed = (articleId: string, delta: number) => void change.run(articleId, delta, now());
   const pending = db.prepare<[], Row>(`SELECT * FROM comments WHERE status = 'pending' ORDER BY seq`);
-  const moderate = db.prepare(`UPDATE comments SET status = ? WHERE id = ?`);
+  const state = db.prepare<[string], { article_id: string; status: Status }>('SELECT article_id, status FROM comments WHERE id = ?');
+  const setStatus = db.prepare<[Status, string]>('UPDATE comments SET status = ? WHERE id = ?');
+  const reportedBy = db.prepare<[string, string]>('SELECT 1 FROM reports WHERE comment_id = ? AND reader = ?');
+  const addReport = db.prepare<[string, string, ReportReason, string]>(
+    'INSERT INTO reports (comment_id, reader, reason, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const reportCount = db.prepare<[string], { count: number }>('SELECT COUNT(*) AS count FROM reports WHERE comment_id = ?');
+  const clearReports = db.prepare<[string]>('DELETE FROM reports WHERE comment_id = ?');
+  const reported = db.prepare<[], Row & { reason: ReportReason; count: number }>(`
+    SELECT c.*, r.reason, COUNT(*) AS count
+    FROM comments c JOIN reports r ON r.comment_id = c.id
+    WHERE c.status IN ('published', 'pending')
+    GROUP BY c.seq, r.reason
+    ORDER BY c.seq`);
   const commentsAfter = db.prepare<[number], Row>(`SELECT * FROM comments WHERE seq > ? ORDER BY seq LIMIT ${EXPORT_PAGE}`);
+  const allReports = db.prepare<[], { comment_id: string; reader: string; reason: ReportReason; created_at: string }>(
+    'SELECT r.* FROM reports r JOIN comments c ON c.id = r.comment_id ORDER BY c.seq, r.created_at, r.reader',
+  );
   const liveKeys = db.prepare<[string], { key: string; fingerprint: string; comment_id: string; created_at: string }>(
     'SELECT key, fingerprint, comment_id, created_at FROM idempotency_keys WHERE created_at >= ? ORDER BY created_at, key',
   );
@@ -203,11 +264,31 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     INSERT INTO comments (id, article_id, article_url, title, comment, name, email, status, created_at)
     VALUES (@id, @articleId, @articleUrl, @title, @comment, @name, @email, @status, @createdAt)
     ON CONFLICT (id) DO NOTHING`);
+  const importReport = db.prepare(`
+    INSERT INTO reports (comment_id, reader, reason, created_at) VALUES (@commentId, @reader, @reason, @createdAt)
+    ON CONFLICT (comment_id, reader) DO NOTHING`);
   const importKey = db.prepare(`
     INSERT INTO idempotency_keys (key, fingerprint, comment_id, created_at) VALUES (@key, @fingerprint, @commentId, @createdAt)
     ON CONFLICT (key) DO NOTHING`);
 
-  const create = db.transaction((comment: CommentRequest, status: CreatedAnswer['status'], key: string | undefined): CreateOutcome => {
+  // One statement per number of ids, made when first asked for: the placeholders are part of the SQL.
+  const perArticles = new Map<number, { counts: Database.Statement<string[], { id: string; published: number; revision: number }>; revision: Database.Statement<string[], { revision: number }> }>();
+  const forArticles = (count: number) => {
+    let statements = perArticles.get(count);
+    if (!statements) {
+      const ids = `(${Array<string>(count).fill('?').join(', ')})`;
+      statements = {
+        counts: db.prepare(`SELECT article_id AS id, published, revision FROM articles WHERE article_id IN ${ids}`),
+        revision: db.prepare(`SELECT COALESCE(SUM(revision), 0) AS revision FROM articles WHERE article_id IN ${ids}`),
+      };
+      if (count <= 100) perArticles.set(count, statements);
+    }
+    return statements;
+  };
+  const unique = (articleIds: readonly string[]) => [...new Set(articleIds)];
+
+  type Create = (comment: CommentRequest, status: CreatedAnswer['status'], key: string | undefined) => CreateOutcome;
+  const create = db.transaction<Create>((comment, status, key) => {
     const time = now();
     const oldest = new Date(time - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString();
     const print = key === undefined ? '' : fingerprint(comment);
@@ -223,16 +304,59 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     const id = crypto.randomUUID();
     const createdAt = new Date(time).toISOString();
     insert.run({ ...comment, id, status, createdAt });
+    if (status === 'published') changed(comment.articleId, 1);
     if (key !== undefined) rememberKey.run(key, print, id, createdAt);
     forgetExpiredKeys.run(oldest);
     return { kind: 'created', id, status };
+  });
+
+  // A read transaction: the page, its total and its revision come from one snapshot, even while another process
+  // writes, so that an ETag never names a page it does not describe.
+  const readPage = db.transaction((articleId: string, limit: number, order: CommentOrder, afterId?: string): Page | undefined => {
+    let from = order === 'newest' ? Number.MAX_SAFE_INTEGER : 0;
+    if (afterId !== undefined) {
+      const found = position.get(afterId, articleId);
+      if (!found) return undefined;
+      from = found.seq;
+    }
+    const { published: total, revision } = article.get(articleId) ?? { published: 0, revision: 0 };
+    const comments = total === 0 ? [] : pages[order].all(articleId, from, limit + 1);
+    const more = comments.length > limit;
+    if (more) comments.pop();
+    return { comments, more, total, revision };
+  });
+
+  const report = db.transaction((commentId: string, reader: string, reason: ReportReason, threshold: number): ReportOutcome => {
+    // Before the status: a reader whose report hid the comment, sending again, gets the first answer, not a 404.
+    if (reportedBy.get(commentId, reader)) return { kind: 'repeated' };
+    const found = state.get(commentId);
+    if (found?.status !== 'published') return { kind: 'not_found' };
+    addReport.run(commentId, reader, reason, new Date(now()).toISOString());
+    if (reportCount.get(commentId)!.count < threshold) return { kind: 'received', hidden: false };
+    setStatus.run('pending', commentId);
+    changed(found.article_id, -1);
+    return { kind: 'received', hidden: true };
+  });
+
+  const moderate = db.transaction((id: string, status: 'published' | 'rejected'): boolean => {
+    const found = state.get(id);
+    if (!found) return false;
+    setStatus.run(status, id);
+    if (status === 'published') clearReports.run(id);
+    const delta = (status === 'published' ? 1 : 0) - (found.status === 'published' ? 1 : 0);
+    if (delta) changed(found.article_id, delta);
+    return true;
   });
 
   const importAll = db.transaction((records: TransferRecord[]) => {
     let added = 0;
     for (const record of records) {
       const { kind, ...fields } = record;
-      added += (kind === 'comment' ? importComment : importKey).run(fields).changes;
+      const statement = kind === 'comment' ? importComment : kind === 'report' ? importReport : importKey;
+      const stored = statement.run(fields).changes;
+      // An imported comment counts, and changes its article, like one that came in.
+      if (stored && record.kind === 'comment' && record.status === 'published') changed(record.articleId, 1);
+      added += stored;
     }
     return { added, present: records.length - added };
   });
@@ -248,30 +372,40 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
   };
 
   return {
-    // IMMEDIATE takes the write lock before reading the key, so another process cannot store the same key between.
+    // IMMEDIATE takes the write lock before reading, so another process cannot change what was read in between.
     create: async (comment, status, key) => busy(() => create.immediate(comment, status, key)),
-    async published(articleId, limit, beforeId) {
-      let before = Number.MAX_SAFE_INTEGER;
-      if (beforeId !== undefined) {
-        const found = position.get(beforeId, articleId);
-        if (!found) return undefined;
-        before = found.seq;
+    published: async (articleId, { limit, order, afterId }) => readPage(articleId, limit, order, afterId),
+    async counts(articleIds) {
+      const ids = unique(articleIds);
+      const counts = Object.fromEntries(ids.map((id) => [id, 0]));
+      let revision = 0;
+      if (ids.length) {
+        for (const row of forArticles(ids.length).counts.all(...ids)) {
+          counts[row.id] = row.published;
+          revision += row.revision;
+        }
       }
-      const rows = page.all(articleId, before, limit + 1);
-      return {
-        comments: rows.slice(0, limit).map(({ id, article_id, title, comment, name, created_at }) => ({
-          id,
-          articleId: article_id,
-          title,
-          comment,
-          name,
-          createdAt: created_at,
-        })),
-        more: rows.length > limit,
-      };
+      return { counts, revision };
     },
+    async revision(articleIds) {
+      const ids = unique(articleIds);
+      return ids.length ? forArticles(ids.length).revision.get(...ids)!.revision : 0;
+    },
+    report: async (commentId, reader, reason, threshold) => busy(() => report.immediate(commentId, reader, reason, threshold)),
     pending: async () => pending.all().map(toComment),
-    moderate: async (id, status) => busy(() => moderate.run(status, id).changes === 1),
+    async reported() {
+      const comments = new Map<string, ReportedComment & { total: number; seq: number }>();
+      for (const row of reported.all()) {
+        let comment = comments.get(row.id);
+        if (!comment) comments.set(row.id, (comment = { ...toComment(row), reports: {}, total: 0, seq: row.seq }));
+        comment.reports[row.reason] = row.count;
+        comment.total += row.count;
+      }
+      return [...comments.values()]
+        .sort((a, b) => b.total - a.total || a.seq - b.seq)
+        .map(({ total, seq, ...comment }) => comment);
+    },
+    moderate: async (id, status) => busy(() => moderate.immediate(id, status)),
     rateLimiter(_name, limit) {
       const limiter = rateLimiter({ ...limit, now });
       return { take: async (client) => limiter.take(client), wait: async (client) => limiter.wait(client) };
@@ -280,6 +414,9 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       // A page at a time, never an open cursor: requests may use the connection between two pages.
       for (let last = 0, rows: Row[]; (rows = commentsAfter.all(last)).length; last = rows[rows.length - 1].seq) {
         for (const row of rows) yield { kind: 'comment', ...toComment(row) };
+      }
+      for (const row of allReports.all()) {
+        yield { kind: 'report', commentId: row.comment_id, reader: row.reader, reason: row.reason, createdAt: row.created_at };
       }
       for (const row of liveKeys.all(new Date(now() - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString())) {
         yield { kind: 'idempotencyKey', key: row.key, fingerprint: row.fingerprint, commentId: row.comment_id, createdAt: row.created_at };

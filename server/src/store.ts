@@ -5,7 +5,7 @@
  * conformance suite (`test/store-conformance.ts`) holds both to the same answers.
  */
 import { createHash } from 'node:crypto';
-import type { CommentRequest, CreatedAnswer, PublishedComment } from '../../src/contract.js';
+import type { CommentOrder, CommentRequest, CreatedAnswer, PublishedComment, ReportReason } from '../../src/contract.js';
 
 export type Status = CreatedAnswer['status'] | 'rejected';
 
@@ -23,6 +23,38 @@ export type CreateOutcome =
   /** The idempotency key came with another comment within its lifetime: nothing is stored. */
   | { kind: 'key_reused' };
 
+/** A page of an article's published comments. */
+export interface Page {
+  comments: PublishedComment[];
+  /** Whether more remain after the last of `comments`, in the order asked for. */
+  more: boolean;
+  /** The article's published comments, in all. */
+  total: number;
+  /** The article's revision (see `revision`) that this page shows, read with it in one snapshot. */
+  revision: number;
+}
+
+/** What became of a report sent to `report`. */
+export type ReportOutcome =
+  /** Stored; `hidden` when it was the report that sent the comment back to moderation. */
+  | { kind: 'received'; hidden: boolean }
+  /** This reader had already reported this comment: nothing new is stored. */
+  | { kind: 'repeated' }
+  /** No such comment, or none a reader can see (pending, rejected). */
+  | { kind: 'not_found' };
+
+/** A comment that readers reported, with how many reported it for each reason. */
+export interface ReportedComment extends StoredComment {
+  reports: Partial<Record<ReportReason, number>>;
+}
+
+/**
+ * The store keeps, per article, a revision: a number that grows with every change a reader may see of it (a comment
+ * published, approved, rejected, hidden by reports or erased; each changes the list or its `total`), in the same
+ * transaction as the change. The server's ETags are made of it, so every process behind a cache agrees on them.
+ * It is a millisecond time where the clock allows (or the last one plus one), so that a database started afresh
+ * does not give an old ETag to new content. 0 for an article with nothing published ever.
+ */
 export interface CommentStore {
   /**
    * Stores a comment, with its idempotency key if it has one, in one transaction. A key names one comment for
@@ -30,28 +62,45 @@ export interface CommentStore {
    */
   create(comment: CommentRequest, status: CreatedAnswer['status'], idempotencyKey?: string): Promise<CreateOutcome>;
   /**
-   * Published comments of an article, newest first, `limit` at a time; with `beforeId`, only those older than that
-   * comment. `more` says whether older ones remain. `undefined` when `beforeId` is no comment of this article.
+   * Published comments of an article in `order`, `limit` at a time; with `afterId`, only those that come after that
+   * comment in that order (whatever its status now). `undefined` when `afterId` is no comment of this article.
    */
-  published(
-    articleId: string,
-    limit: number,
-    beforeId?: string,
-  ): Promise<{ comments: PublishedComment[]; more: boolean } | undefined>;
+  published(articleId: string, page: { limit: number; order: CommentOrder; afterId?: string }): Promise<Page | undefined>;
+  /** How many comments each article has published, 0 for those with none, and the sum of their revisions. */
+  counts(articleIds: readonly string[]): Promise<{ counts: Record<string, number>; revision: number }>;
+  /**
+   * The sum of the articles' revisions: it grows with every change a reader may see of any of them. Cheap, for
+   * `If-None-Match`.
+   */
+  revision(articleIds: readonly string[]): Promise<number>;
+  /**
+   * Records that `reader` (a client address) reports a published comment, once per reader and comment. The report
+   * that makes `threshold` readers sends the comment back to moderation (pending), in the same transaction.
+   */
+  report(commentId: string, reader: string, reason: ReportReason, threshold: number): Promise<ReportOutcome>;
   /** Comments waiting for a moderator, oldest first. */
   pending(): Promise<StoredComment[]>;
-  /** Approves (`published`) or rejects a comment; false when there is no such comment. */
+  /** Published and pending comments that readers reported, the most reported first. */
+  reported(): Promise<ReportedComment[]>;
+  /**
+   * Approves (`published`) or rejects a comment; false when there is no such comment. Approval clears its reports:
+   * a moderator has read it.
+   */
   moderate(id: string, status: 'published' | 'rejected'): Promise<boolean>;
   /**
    * A limit of `count` events per client in `windowSeconds`, kept where every process of this store sees it: named,
    * so that two limits (comments, sign-ins) never count each other's events.
    */
   rateLimiter(name: string, limit: RateLimit): SharedRateLimiter;
-  /** Everything kept but rate-limit counts: comments in the order they came, then live idempotency keys. */
+  /**
+   * Everything kept but rate-limit counts and what follows from the rest (articles' counts and revisions): comments
+   * in the order they came, their reports, then live idempotency keys.
+   */
   exportRecords(): AsyncIterable<TransferRecord>;
   /**
-   * Adds the records in one transaction, comments in the order given after those already kept. A comment whose id
-   * is already kept, or a key already kept, is left as it is: importing a file twice adds nothing.
+   * Adds the records in one transaction, comments in the order given after those already kept, each counted on its
+   * article as if it had come in. A comment, report or key already kept is left as it is: importing a file twice
+   * adds nothing.
    */
   importRecords(records: TransferRecord[]): Promise<{ added: number; present: number }>;
   close(): Promise<void>;
@@ -74,6 +123,8 @@ export interface SharedRateLimiter {
 /** One line of an export (JSON Lines): what the server keeps, in words of the contract rather than of a schema. */
 export type TransferRecord =
   | ({ kind: 'comment' } & StoredComment)
+  /** `reader` is the reporting client's address. */
+  | { kind: 'report'; commentId: string; reader: string; reason: ReportReason; createdAt: string }
   | { kind: 'idempotencyKey'; key: string; fingerprint: string; commentId: string; createdAt: string };
 
 /**

@@ -47,7 +47,7 @@ async function run(): Promise<string> {
     output.end();
     await once(output, 'finish');
     renameSync(partial, path);
-    return `exported ${counts.comment} comments and ${counts.idempotencyKey} idempotency keys from ${describeStore(settings)} to ${path}`;
+    return `exported ${counts.comment} comments, ${counts.report} reports and ${counts.idempotencyKey} idempotency keys from ${describeStore(settings)} to ${path}`;
   } catch (error) {
     output.destroy();
     rmSync(partial, { force: true });

@@ -4,7 +4,7 @@
  * is touched, and imported in one transaction: a bad file imports nothing.
  */
 import * as z from 'zod/mini';
-import { isCleanText } from '../../src/contract.js';
+import { REPORT_REASONS, isCleanText } from '../../src/contract.js';
 import { TransferError, readDisqus } from './disqus.js';
 import type { CommentStore, TransferRecord } from './store.js';
 
@@ -34,6 +34,13 @@ const record = z.discriminatedUnion('kind', [
     createdAt: time,
   }),
   z.object({
+    kind: z.literal('report'),
+    commentId: text(1, 200),
+    reader: text(1, 200),
+    reason: z.enum(REPORT_REASONS),
+    createdAt: time,
+  }),
+  z.object({
     kind: z.literal('idempotencyKey'),
     key: text(1, 200),
     fingerprint: text(1, 200),
@@ -42,7 +49,22 @@ const record = z.discriminatedUnion('kind', [
   }),
 ]);
 
-const problem = ({ issues: [issue] }: z.core.$ZodError) => `${issue.path.join('.') || 'the record'} ${issue.message}`;
+/** The first problem of a record in words: which field, and what it must be. */
+function problem({ issues: [issue] }: z.core.$ZodError): string {
+  const field = issue.path.join('.') || 'the record';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${field} must be ${issue.expected === 'string' ? 'text' : `a ${issue.expected}`}`;
+    case 'invalid_value':
+      return `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'too_small':
+      return `${field} must not be empty`;
+    case 'too_big':
+      return `${field} must be at most ${issue.maximum} characters`;
+    default:
+      return `${field} ${issue.message}`;
+  }
+}
 
 export interface ReadFile {
   format: 'news-comments' | 'disqus';
@@ -66,7 +88,7 @@ function readJsonLines(content: string): ReadFile {
       throw new TransferError(`${where} is not JSON`);
     }
     const kind = (value as { kind?: unknown })?.kind;
-    if (kind !== 'comment' && kind !== 'idempotencyKey') {
+    if (kind !== 'comment' && kind !== 'report' && kind !== 'idempotencyKey') {
       throw new TransferError(`${where}: unknown record kind ${JSON.stringify(kind)} (from a newer server?)`);
     }
     const parsed = record.safeParse(value);
@@ -76,7 +98,8 @@ function readJsonLines(content: string): ReadFile {
     const item = parsed.data;
     if (item.kind === 'comment') comments.add(item.id);
     else if (!comments.has(item.commentId)) {
-      throw new TransferError(`${where}: the idempotency key names comment ${item.commentId}, which is not before it in the file`);
+      const what = item.kind === 'report' ? 'report' : 'idempotency key';
+      throw new TransferError(`${where}: the ${what} names comment ${item.commentId}, which is not before it in the file`);
     }
     records.push(item);
   });
@@ -113,7 +136,7 @@ export function readTransferFile(content: string): ReadFile {
 
 /** Writes the header and every record, one JSON line each; answers how many of each kind. */
 export async function exportRecords(store: CommentStore, write: (line: string) => Promise<void>): Promise<Record<string, number>> {
-  const counts: Record<string, number> = { comment: 0, idempotencyKey: 0 };
+  const counts: Record<string, number> = { comment: 0, report: 0, idempotencyKey: 0 };
   await write(`${JSON.stringify({ ...HEADER, exportedAt: new Date().toISOString() })}\n`);
   for await (const item of store.exportRecords()) {
     counts[item.kind]++;

@@ -58,11 +58,12 @@ describe('when the server starts on a database made before migrations', () => {
   databaseOfTheOldServer(dataDir);
   after(() => rmSync(dataDir, { recursive: true, force: true }));
 
-  it('upgrades it, keeping every comment, their order and their idempotency keys', async () => {
+  it('upgrades it, keeping every comment, their order, their idempotency keys and their count', async () => {
     let server = await testServer({ moderation: false }, dataDir);
     try {
       const first = await published(server, 'upgraded', '&limit=1');
       assert.deepEqual(first.comments.map((c) => c.comment), ['Third, published']);
+      assert.equal(first.total, 2, 'the published comments counted from before the upgrade');
       const second = await published(server, 'upgraded', `&limit=1&before=${first.next}`);
       assert.deepEqual(second.comments.map((c) => c.comment), ['First, published']);
       assert.equal(second.next, null);
@@ -72,7 +73,8 @@ describe('when the server starts on a database made before migrations', () => {
       });
       assert.equal(repeat.status, 201);
       assert.deepEqual(await repeat.json(), { id: 'old-1', status: 'published' });
-      const reused = await post(server, validComment({ articleId: 'upgraded', comment: 'Another' }), { 'Idempotency-Key': 'key-3' });
+      const another = validComment({ articleId: 'upgraded', comment: 'Another' });
+      const reused = await post(server, another, { 'Idempotency-Key': 'key-3' });
       assert.equal(reused.status, 422);
 
       server = await server.restart();
@@ -80,7 +82,7 @@ describe('when the server starts on a database made before migrations', () => {
     } finally {
       await server.close();
     }
-    assert.deepEqual(schemaOf(dataDir).versions, [{ version: 1 }, { version: 2 }]);
+    assert.deepEqual(schemaOf(dataDir).versions, [{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }]);
     const db = new Database(join(dataDir, 'comments.db'), { readonly: true });
     assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
     db.close();
@@ -103,7 +105,7 @@ describe('when the database is newer than the server', () => {
     try {
       await (await testServer({}, dataDir)).close();
       const db = new Database(join(dataDir, 'comments.db'));
-      db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'from the future', '2099-01-01')`).run();
+      db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', '2099-01-01')`).run();
       db.close();
       await assert.rejects(testServer({}, dataDir), /schema version 99.*newer/);
     } finally {

@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { errorAnswer } from '../../src/contract.js';
-import { ADMIN_TOKEN, adminHeaders, post, published, testServer, validComment, type TestServer } from './support.js';
-
-const moderate = (server: TestServer, id: string, decision: string, headers: Record<string, string> = adminHeaders) =>
-  fetch(`${server.url}/admin/comments/${id}/${decision}`, { method: 'POST', headers, redirect: 'manual' });
+import { ADMIN_TOKEN, adminHeaders, moderate, post, published, testServer, validComment, type TestServer } from './support.js';
 
 describe('moderating comments', () => {
   let server: TestServer;
@@ -64,10 +61,15 @@ describe('moderating comments', () => {
   });
 
   it('takes a moderation form from its own pages, and a request with neither header (curl)', async () => {
-    const own: Array<Record<string, string>> = [{ Origin: server.url, 'Sec-Fetch-Site': 'same-origin' }, { 'Sec-Fetch-Site': 'same-origin' }, {}];
+    const own: Array<Record<string, string>> = [
+      { Origin: server.url, 'Sec-Fetch-Site': 'same-origin' },
+      { 'Sec-Fetch-Site': 'same-origin' },
+      {},
+    ];
     for (const headers of own) {
       const { id } = await (await post(server, validComment({ articleId: 'csrf-own' }))).json();
-      assert.equal((await moderate(server, id, 'approve', { ...adminHeaders, ...headers })).status, 303, JSON.stringify(headers));
+      const response = await moderate(server, id, 'approve', { ...adminHeaders, ...headers });
+      assert.equal(response.status, 303, JSON.stringify(headers));
     }
     assert.equal((await published(server, 'csrf-own')).comments.length, 3);
   });

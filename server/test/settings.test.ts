@@ -58,6 +58,15 @@ describe('reading the settings from the environment', () => {
     assert.equal(connectionConfig(url, 'off').ssl, false);
   });
 
+  it('takes REPORT_THRESHOLD as a whole number of readers from 1, 3 by default', () => {
+    assert.equal(settingsFromEnvironment({}).reportThreshold, 3);
+    assert.equal(settingsFromEnvironment({ REPORT_THRESHOLD: '1' }).reportThreshold, 1);
+    assert.equal(settingsFromEnvironment({ REPORT_THRESHOLD: ' 10 ' }).reportThreshold, 10);
+    for (const value of ['0', '-1', '2.5', 'three', '1e3', '0x10']) {
+      assert.throws(() => settingsFromEnvironment({ REPORT_THRESHOLD: value }), /REPORT_THRESHOLD must be a whole number/, value);
+    }
+  });
+
   it('refuses an ADMIN_TOKEN shorter than 16 characters, and leaves moderation closed without one', () => {
     assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'x' }), /ADMIN_TOKEN must be at least 16 characters/);
     assert.throws(() => settingsFromEnvironment({ ADMIN_TOKEN: 'fifteen-chars!!' }), /at least 16/);

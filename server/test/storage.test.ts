@@ -56,7 +56,8 @@ describe('when an Idempotency-Key comes again', () => {
     const headers = { 'Idempotency-Key': crypto.randomUUID() };
     const first = await (await post(server, validComment({ articleId: 'again', elapsed: 40_000 }), headers)).json();
     // The retry is the same comment as the reader sees it: the server stores it normalised.
-    const retry = await post(server, validComment({ articleId: 'again', title: ' NATO ready for dialogue\r\n', elapsed: 95_000 }), headers);
+    const sameAsStored = validComment({ articleId: 'again', title: ' NATO ready for dialogue\r\n', elapsed: 95_000 });
+    const retry = await post(server, sameAsStored, headers);
     assert.equal(retry.status, 201);
     assert.equal(retry.headers.get('idempotent-replayed'), 'true');
     assert.deepEqual(await retry.json(), first);
@@ -66,7 +67,11 @@ describe('when an Idempotency-Key comes again', () => {
   it('refuses the key with another comment, or the same comment on another article, and stores neither', async () => {
     const headers = { 'Idempotency-Key': crypto.randomUUID() };
     await post(server, validComment({ articleId: 'reused', comment: 'Mine' }), headers);
-    for (const other of [validComment({ articleId: 'reused', comment: 'Someone else’s' }), validComment({ articleId: 'reused-elsewhere', comment: 'Mine' })]) {
+    const others = [
+      validComment({ articleId: 'reused', comment: 'Someone else’s' }),
+      validComment({ articleId: 'reused-elsewhere', comment: 'Mine' }),
+    ];
+    for (const other of others) {
       const response = await post(server, other, headers);
       assert.equal(response.status, 422);
       const body = errorAnswer.parse(await response.json());

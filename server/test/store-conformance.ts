@@ -54,7 +54,7 @@ async function allPublished(store: CommentStore, articleId: string) {
   const texts: string[] = [];
   let beforeId: string | undefined;
   for (let page = 0; page < 100; page++) {
-    const found = await store.published(articleId, 100, beforeId);
+    const found = await store.published(articleId, { limit: 100, order: 'newest', afterId: beforeId });
     assert.ok(found);
     texts.push(...found.comments.map((c) => c.comment));
     if (!found.more) return texts;
@@ -83,31 +83,41 @@ export function storeConformance(engine: StoreEngine) {
       });
 
       it('lists the published ones of an article, newest first, a page at a time', async () => {
-        const first = await db.second.published('paged', 2);
+        const first = await db.second.published('paged', { limit: 2, order: 'newest' });
         assert.deepEqual(first?.comments.map((c) => c.comment), ['Comment 5', 'Comment 4']);
         assert.equal(first?.more, true);
-        const second = await db.second.published('paged', 2, first!.comments[1].id);
+        const second = await db.second.published('paged', { limit: 2, order: 'newest', afterId: first!.comments[1].id });
         assert.deepEqual(second?.comments.map((c) => c.comment), ['Comment 3', 'Comment 2']);
-        const last = await db.second.published('paged', 2, second!.comments[1].id);
+        const last = await db.second.published('paged', { limit: 2, order: 'newest', afterId: second!.comments[1].id });
         assert.deepEqual(last?.comments.map((c) => c.comment), ['Comment 1']);
         assert.equal(last?.more, false);
       });
 
+      it('lists them oldest first when asked, and gives the total and a revision with every page', async () => {
+        const first = await db.first.published('paged', { limit: 3, order: 'oldest' });
+        assert.deepEqual(first?.comments.map((c) => c.comment), ['Comment 1', 'Comment 2', 'Comment 3']);
+        assert.deepEqual([first?.more, first?.total], [true, 5]);
+        assert.ok(first!.revision > 0);
+        const rest = await db.second.published('paged', { limit: 3, order: 'oldest', afterId: first!.comments[2].id });
+        assert.deepEqual(rest?.comments.map((c) => c.comment), ['Comment 4', 'Comment 5']);
+        assert.deepEqual([rest?.more, rest?.total, rest?.revision], [false, 5, first!.revision]);
+      });
+
       it('gives each comment its id, article, title, text, name and time, and never an email', async () => {
-        const [listed] = (await db.first.published('other', 10))!.comments;
+        const [listed] = (await db.first.published('other', { limit: 10, order: 'newest' }))!.comments;
         assert.deepEqual(Object.keys(listed).sort(), ['articleId', 'comment', 'createdAt', 'id', 'name', 'title']);
         assert.equal(listed.articleId, 'other');
         assert.equal(new Date(listed.createdAt).toISOString(), listed.createdAt);
       });
 
       it('answers undefined for a cursor that is no comment of this article', async () => {
-        const [elsewhere] = (await db.first.published('other', 1))!.comments;
-        assert.equal(await db.first.published('paged', 2, elsewhere.id), undefined);
-        assert.equal(await db.first.published('paged', 2, 'no-such-comment'), undefined);
+        const [elsewhere] = (await db.first.published('other', { limit: 1, order: 'newest' }))!.comments;
+        assert.equal(await db.first.published('paged', { limit: 2, order: 'newest', afterId: elsewhere.id }), undefined);
+        assert.equal(await db.first.published('paged', { limit: 2, order: 'newest', afterId: 'no-such-comment' }), undefined);
       });
 
       it('answers an empty page for an article without comments', async () => {
-        assert.deepEqual(await db.first.published('silent', 20), { comments: [], more: false });
+        assert.deepEqual(await db.first.published('silent', { limit: 20, order: 'newest' }), { comments: [], more: false, total: 0, revision: 0 });
       });
     });
 
@@ -122,11 +132,11 @@ export function storeConformance(engine: StoreEngine) {
           'line one\nline two\ttabbed',
         ];
         for (const text of texts) await db.first.create(comment({ articleId: 'exact-été', comment: text, name: text }), 'published');
-        const listed = (await db.second.published('exact-été', 10))!.comments;
+        const listed = (await db.second.published('exact-été', { limit: 10, order: 'newest' }))!.comments;
         assert.deepEqual(listed.map((c) => c.comment).reverse(), texts);
         assert.deepEqual(listed.map((c) => c.name).reverse(), texts);
-        assert.deepEqual(await db.second.published('exact-ete', 10), { comments: [], more: false });
-        assert.deepEqual(await db.second.published('%', 10), { comments: [], more: false });
+        assert.deepEqual(await db.second.published('exact-ete', { limit: 10, order: 'newest' }), { comments: [], more: false, total: 0, revision: 0 });
+        assert.deepEqual(await db.second.published('%', { limit: 10, order: 'newest' }), { comments: [], more: false, total: 0, revision: 0 });
       });
     });
 
@@ -154,6 +164,133 @@ export function storeConformance(engine: StoreEngine) {
 
       it('answers false for a comment that does not exist', async () => {
         assert.equal(await db.first.moderate('no-such-comment', 'published'), false);
+      });
+    });
+
+    describe('counts and revisions', () => {
+      const clock = { time: START };
+      const db = twoProcesses(engine, clock);
+
+      it('counts the published comments of each article asked for, 0 for those with none', async () => {
+        for (const [articleId, count] of [['counted-a', 3], ['counted-b', 1]] as const) {
+          for (let i = 0; i < count; i++) await db.first.create(comment({ articleId, comment: `Comment ${i}` }), 'published');
+        }
+        await db.first.create(comment({ articleId: 'counted-b', comment: 'Waiting' }), 'pending');
+        const { counts, revision } = await db.second.counts(['counted-a', 'counted-b', 'counted-none', 'counted-a']);
+        assert.deepEqual(counts, { 'counted-a': 3, 'counted-b': 1, 'counted-none': 0 });
+        assert.equal(revision, await db.second.revision(['counted-b', 'counted-a', 'counted-none']));
+        assert.deepEqual(await db.second.counts([]), { counts: {}, revision: 0 });
+        assert.equal(await db.second.revision(['counted-none']), 0);
+      });
+
+      it('moves an article’s revision on with every change a reader may see, and not with one they may not', async () => {
+        const revision = () => db.second.revision(['revised']);
+        const created = await db.first.create(comment({ articleId: 'revised', comment: 'First' }), 'published');
+        assert.ok(created.kind === 'created');
+        const seen = [await revision()];
+        assert.ok(seen[0] >= START, 'a time where the clock allows');
+        const waiting = await db.first.create(comment({ articleId: 'revised', comment: 'Waiting' }), 'pending');
+        assert.ok(waiting.kind === 'created');
+        assert.equal(await revision(), seen[0], 'a pending comment changes nothing a reader sees');
+        // The clock stands still: each change still moves the revision on, by one.
+        await db.first.moderate(waiting.id, 'published');
+        seen.push(await revision());
+        await db.second.moderate(created.id, 'rejected');
+        seen.push(await revision());
+        await db.first.create(comment({ articleId: 'revised', comment: 'Third' }), 'published');
+        seen.push(await revision());
+        assert.deepEqual(seen, [seen[0], seen[0] + 1, seen[0] + 2, seen[0] + 3]);
+        assert.equal((await db.first.published('revised', { limit: 10, order: 'newest' }))?.total, 2);
+        clock.time += 60_000;
+        await db.first.create(comment({ articleId: 'revised', comment: 'Later' }), 'published');
+        assert.equal(await revision(), clock.time, 'the time again once the clock has passed it');
+      });
+    });
+
+    describe('the revision an ETag is made of', () => {
+      const clock = { time: START };
+      const db = twoProcesses(engine, clock);
+
+      it('is the time of the change, so that a database made afresh gives no old ETag to new content', async () => {
+        assert.equal(await db.first.revision(['timed']), 0);
+        await db.first.create(comment({ articleId: 'timed' }), 'published');
+        assert.equal(await db.second.revision(['timed']), clock.time);
+      });
+
+      it('grows with every change even when the clock does not move, or goes back', async () => {
+        const seen = [await db.first.revision(['timed'])];
+        await db.second.create(comment({ articleId: 'timed' }), 'published');
+        seen.push(await db.first.revision(['timed']));
+        clock.time -= 3600_000;
+        await db.first.create(comment({ articleId: 'timed' }), 'published');
+        seen.push(await db.second.revision(['timed']));
+        assert.deepEqual(seen, [seen[0], seen[0] + 1, seen[0] + 2]);
+      });
+
+      it('of several articles grows when any of them changes', async () => {
+        const before = await db.first.revision(['timed', 'untouched', 'nothing']);
+        await db.second.create(comment({ articleId: 'untouched' }), 'published');
+        const after = await db.first.revision(['timed', 'untouched', 'nothing']);
+        assert.ok(after > before);
+        assert.equal((await db.second.counts(['timed', 'untouched', 'nothing'])).revision, after);
+      });
+    });
+
+    describe('reports', () => {
+      const db = twoProcesses(engine);
+      const publishedOne = async (text: string) => {
+        const outcome = await db.first.create(comment({ articleId: 'reported', comment: text }), 'published');
+        assert.ok(outcome.kind === 'created');
+        return outcome.id;
+      };
+
+      it('takes one report per reader, and the one that makes the threshold sends the comment back to moderation', async () => {
+        const id = await publishedOne('Reported');
+        assert.deepEqual(await db.first.report(id, '198.51.100.1', 'spam', 3), { kind: 'received', hidden: false });
+        assert.deepEqual(await db.second.report(id, '198.51.100.1', 'abusive', 3), { kind: 'repeated' });
+        assert.deepEqual(await db.second.report(id, '198.51.100.2', 'abusive', 3), { kind: 'received', hidden: false });
+        assert.deepEqual(await db.first.report(id, '198.51.100.3', 'spam', 3), { kind: 'received', hidden: true });
+        assert.deepEqual(await allPublished(db.first, 'reported'), []);
+        assert.equal((await db.first.published('reported', { limit: 10, order: 'newest' }))?.total, 0);
+        assert.deepEqual((await db.second.pending()).map((c) => c.comment), ['Reported']);
+        // Hidden now: a new reader finds nothing to report, one who reported gets the first answer.
+        assert.deepEqual(await db.first.report(id, '198.51.100.4', 'spam', 3), { kind: 'not_found' });
+        assert.deepEqual(await db.first.report(id, '198.51.100.3', 'spam', 3), { kind: 'repeated' });
+      });
+
+      it('hides a comment once when many readers report it at once', async () => {
+        const id = await publishedOne('Piled on');
+        const outcomes = await Promise.all(
+          Array.from({ length: 12 }, (_, i) => (i % 2 ? db.first : db.second).report(id, `203.0.113.${i}`, 'abusive', 5)),
+        );
+        assert.equal(outcomes.filter((o) => o.kind === 'received' && o.hidden).length, 1);
+        assert.equal(outcomes.filter((o) => o.kind === 'received').length, 5);
+        assert.equal(outcomes.filter((o) => o.kind === 'not_found').length, 7);
+      });
+
+      it('lists reported comments the most reported first, with counts by reason; approval clears them', async () => {
+        const few = await publishedOne('Few reports');
+        await db.first.report(few, '192.0.2.1', 'other', 10);
+        const reported = await db.second.reported();
+        assert.deepEqual(
+          reported.map((c) => [c.comment, c.reports]),
+          [
+            ['Piled on', { abusive: 5 }],
+            ['Reported', { abusive: 1, spam: 2 }],
+            ['Few reports', { other: 1 }],
+          ],
+        );
+        assert.equal(reported[0].email, 'asha@example.com');
+        assert.equal(await db.first.moderate(reported[1].id, 'published'), true);
+        assert.deepEqual((await db.second.reported()).map((c) => c.comment), ['Piled on', 'Few reports']);
+        assert.deepEqual(await allPublished(db.second, 'reported'), ['Few reports', 'Reported']);
+      });
+
+      it('finds nothing to report in a comment that does not exist or is not published', async () => {
+        const waiting = await db.first.create(comment({ articleId: 'reported', comment: 'Waiting' }), 'pending');
+        assert.ok(waiting.kind === 'created');
+        assert.deepEqual(await db.first.report(waiting.id, '192.0.2.9', 'spam', 3), { kind: 'not_found' });
+        assert.deepEqual(await db.first.report('no-such-comment', '192.0.2.9', 'spam', 3), { kind: 'not_found' });
       });
     });
 
@@ -271,7 +408,12 @@ export function storeConformance(engine: StoreEngine) {
           await db.migrations(),
           engine.migrationNames.map((name, i) => ({ version: i + 1, name })),
         );
-        assert.deepEqual(engine.migrationNames.slice(0, 3), ['comments', 'idempotency keys with fingerprint and age', 'rate limits']);
+        assert.deepEqual(engine.migrationNames.slice(0, 4), [
+          'comments',
+          'idempotency keys with fingerprint and age',
+          'articles with published count and revision; reports',
+          'rate limits',
+        ]);
       });
 
       it('migrates once when several processes start together on a new database', async () => {
@@ -315,13 +457,27 @@ export function storeConformance(engine: StoreEngine) {
         const rejected = await source.first.create(comment({ articleId: 'moved', comment: 'Rejected' }), 'pending');
         assert.ok(rejected.kind === 'created' && pending.kind === 'created');
         await source.first.moderate(rejected.id, 'rejected');
+        const [third] = (await source.first.published('moved', { limit: 1, order: 'newest' }))!.comments;
+        await source.first.report(third.id, '198.51.100.7', 'spam', 3);
       });
 
       it('exports every comment with its state, in order, then the live keys', async () => {
         const records = await exported(source.second);
         assert.deepEqual(
-          records.map((record) => (record.kind === 'comment' ? `${record.comment}: ${record.status}` : `key ${record.key}`)),
-          ['Published 1: published', 'Published 2: published', 'Published 3: published', 'Pending: pending', 'Rejected: rejected', 'key moved-1', 'key moved-2', 'key moved-3'],
+          records.map((record) =>
+            record.kind === 'comment' ? `${record.comment}: ${record.status}` : record.kind === 'report' ? `report ${record.reason}` : `key ${record.key}`,
+          ),
+          [
+            'Published 1: published',
+            'Published 2: published',
+            'Published 3: published',
+            'Pending: pending',
+            'Rejected: rejected',
+            'report spam',
+            'key moved-1',
+            'key moved-2',
+            'key moved-3',
+          ],
         );
         const first = records[0];
         assert.ok(first.kind === 'comment');
@@ -335,8 +491,12 @@ export function storeConformance(engine: StoreEngine) {
         assert.deepEqual(await exported(target.second), records);
         assert.deepEqual(await allPublished(target.second, 'moved'), ['Published 3', 'Published 2', 'Published 1']);
         assert.deepEqual((await target.second.pending()).map((c) => c.comment), ['Pending']);
+        assert.deepEqual((await target.second.counts(['moved'])).counts, { moved: 3 });
+        assert.ok((await target.second.revision(['moved'])) > 0);
+        assert.deepEqual((await target.first.reported()).map((c) => [c.comment, c.reports]), [['Published 3', { spam: 1 }]]);
         assert.deepEqual(await target.second.importRecords(records), { added: 0, present: records.length });
         assert.deepEqual(await exported(target.first), records);
+        assert.deepEqual((await target.second.counts(['moved'])).counts, { moved: 3 });
       });
 
       it('keeps the imported keys: a retry after the move gets the first answer', async () => {

@@ -26,6 +26,7 @@ export interface TestServer extends RunningServer {
 
 // One cluster per test file (each runs in its own process), removed when the process ends.
 let cluster: Promise<Cluster> | undefined;
+const postgresDatabases = new Map<string, string>();
 async function postgresDatabase(): Promise<string> {
   cluster ??= startCluster();
   const running = await cluster;
@@ -37,8 +38,11 @@ export async function testServer(overrides: Partial<Settings> = {}, dataDir?: st
   if (process.env.TEST_DATABASE === 'postgres' && postgresMissing) {
     // Outside CI (where it is an error) a machine without PostgreSQL runs these on SQLite, and says so.
     console.warn(`TEST_DATABASE=postgres: ${postgresMissing}; running on SQLite`);
-  } else if (process.env.TEST_DATABASE === 'postgres' && !dataDir && !overrides.databaseUrl) {
-    overrides = { ...overrides, databaseUrl: await postgresDatabase() };
+  } else if (process.env.TEST_DATABASE === 'postgres' && !overrides.databaseUrl) {
+    // A second server given the first one's folder shares its database, as on SQLite.
+    const databaseUrl = (dataDir && postgresDatabases.get(dataDir)) || (await postgresDatabase());
+    postgresDatabases.set(dir, databaseUrl);
+    overrides = { ...overrides, databaseUrl };
   }
   const settings: Settings = {
     ...settingsFromEnvironment({}),
@@ -85,18 +89,23 @@ export function post(server: TestServer, body: unknown, headers: Record<string, 
 
 export async function published(server: TestServer, articleId = 'nato-russia', query = '') {
   const response = await fetch(`${server.url}/api/comments?articleId=${encodeURIComponent(articleId)}${query}`);
-  return (await response.json()) as { comments: Array<Record<string, string>>; next: string | null };
+  return (await response.json()) as { comments: Array<Record<string, string>>; next: string | null; total: number };
 }
 
 export const adminHeaders = { Authorization: `Basic ${Buffer.from(`admin:${ADMIN_TOKEN}`).toString('base64')}` };
 
-/** A store whose every read and write fails with `error` (its rate limits let everything through). */
-export function brokenStore(error: Error): CommentStore {
+/** A store whose every call fails, as a full disk or a lost database would (its rate limits let everything through). */
+export function brokenStore(failure: string | Error = 'disk on fire'): CommentStore {
+  const error = typeof failure === 'string' ? new Error(failure) : failure;
   const broken = () => Promise.reject(error);
   return {
     create: broken,
     published: broken,
+    counts: broken,
+    revision: broken,
+    report: broken,
     pending: broken,
+    reported: broken,
     moderate: broken,
     rateLimiter: () => ({ take: async () => 0, wait: async () => 0 }),
     exportRecords: async function* () {
@@ -106,6 +115,24 @@ export function brokenStore(error: Error): CommentStore {
     importRecords: broken,
     close: async () => {},
   };
+}
+
+export const moderate = (server: TestServer, id: string, decision: string, headers: Record<string, string> = adminHeaders) =>
+  fetch(`${server.url}/admin/comments/${id}/${decision}`, { method: 'POST', headers, redirect: 'manual' });
+
+export function report(server: TestServer, id: string, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}/api/comments/${encodeURIComponent(id)}/reports`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+/** Posts a comment and answers its id. */
+export async function posted(server: TestServer, overrides: Record<string, unknown> = {}): Promise<string> {
+  const response = await post(server, validComment(overrides));
+  if (response.status !== 201) throw new Error(`posting answered ${response.status}`);
+  return ((await response.json()) as { id: string }).id;
 }
 
 export interface ServerProcess {

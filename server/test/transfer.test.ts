@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { sqliteStore } from '../src/sqlite-store.js';
 import { readTransferFile } from '../src/transfer.js';
 import { postgresMissing, startCluster, type Cluster } from './postgres.js';
-import { adminHeaders, post, published, startServerProcess, testServer, validComment, ADMIN_TOKEN } from './support.js';
+import { adminHeaders, post, published, report, startServerProcess, testServer, validComment, ADMIN_TOKEN } from './support.js';
 
 const work = mkdtempSync(join(tmpdir(), 'news-comments-transfer-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -55,6 +55,7 @@ describe('moving from SQLite to PostgreSQL: export, then import', { skip: postgr
     await moderate(ids[0], 'approve');
     await moderate(ids[1], 'approve');
     await moderate(ids[2], 'reject');
+    assert.equal((await report(server, ids[0], { reason: 'spam' })).status, 201);
     listedOnSqlite = await published(server, 'moving');
     await server.close();
   });
@@ -63,16 +64,19 @@ describe('moving from SQLite to PostgreSQL: export, then import', { skip: postgr
   it('exports every comment with its moderation state, and the idempotency keys, as JSON Lines', () => {
     const result = run('export', exportFile, { DATA_DIR: dataDir });
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /exported 4 comments and 4 idempotency keys/);
+    assert.match(result.stdout, /exported 4 comments, 1 reports and 4 idempotency keys/);
     const [header, ...records] = lines(exportFile);
     assert.deepEqual({ format: header.format, version: header.version }, { format: 'news-comments', version: 1 });
     assert.deepEqual(
-      records.map((record) => (record.kind === 'comment' ? `${record.comment}: ${record.status}` : `${record.kind} ${record.key}`)),
+      records.map((record) =>
+        record.kind === 'comment' ? `${record.comment}: ${record.status}` : record.kind === 'report' ? `report ${record.reason}` : `${record.kind} ${record.key}`,
+      ),
       [
         'Comment 1: published',
         'Comment 2: published',
         'Comment 3: rejected',
         'Comment 4: pending',
+        'report spam',
         'idempotencyKey moving-1',
         'idempotencyKey moving-2',
         'idempotencyKey moving-3',
@@ -82,13 +86,13 @@ describe('moving from SQLite to PostgreSQL: export, then import', { skip: postgr
     assert.equal(records[0].email, 'asha@example.com');
   });
 
-  it('imports it into PostgreSQL once: a second import adds nothing', () => {
+  it('imports it into PostgreSQL once, counts and reports included: a second import adds nothing', () => {
     const first = run('import', exportFile, { DATABASE_URL: databaseUrl });
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /8 added, 0 already there/);
+    assert.match(first.stdout, /9 added, 0 already there/);
     const second = run('import', exportFile, { DATABASE_URL: databaseUrl });
     assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stdout, /0 added, 8 already there/);
+    assert.match(second.stdout, /0 added, 9 already there/);
   });
 
   it('then the server on PostgreSQL answers as the one on SQLite did', async () => {
@@ -226,10 +230,13 @@ describe('when the file cannot be imported', () => {
 
   it('stops at a bad record of an export, naming its line, and imports none of the good ones before it', () => {
     const cases: Array<[string, RegExp]> = [
-      [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'deleted', createdAt: '2025-03-01T12:00:00Z' }), /line 3: status/],
+      [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'deleted', createdAt: '2025-03-01T12:00:00Z' }), /line 3: status must be one of "pending", "published", "rejected"/],
       [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'published', createdAt: 'yesterday' }), /line 3: createdAt must be a date/],
       [JSON.stringify({ kind: 'comment', ...validComment({ name: 'bell\u0007' }), id: 'bad', status: 'published', createdAt: '2025-03-01T12:00:00Z' }), /line 3: name must not contain control characters/],
-      [JSON.stringify({ kind: 'report', id: 'r' }), /line 3: unknown record kind "report"/],
+      [JSON.stringify({ kind: 'block', id: 'r' }), /line 3: unknown record kind "block"/],
+      [JSON.stringify({ kind: 'report', reader: '192.0.2.1', reason: 'spam', createdAt: '2025-03-01T12:00:00Z' }), /line 3: commentId must be text/],
+      [JSON.stringify({ kind: 'report', commentId: 'good', reader: '192.0.2.1', reason: 'rude', createdAt: '2025-03-01T12:00:00Z' }), /line 3: reason must be one of "abusive", "spam"/],
+      [JSON.stringify({ kind: 'report', commentId: 'gone', reader: '192.0.2.1', reason: 'spam', createdAt: '2025-03-01T12:00:00Z' }), /line 3: the report names comment gone/],
       [JSON.stringify({ kind: 'idempotencyKey', key: 'k', fingerprint: 'f', commentId: 'elsewhere', createdAt: '2025-03-01T12:00:00Z' }), /line 3: the idempotency key names comment elsewhere/],
       ['{"kind": "comment", ', /line 3 is not JSON/],
     ];

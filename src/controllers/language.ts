@@ -6,7 +6,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { warn } from '../config.js';
-import { deferredNow, loadDeferred, type Deferred } from '../later.js';
+import { deferredNow, listNow, loadDeferred, type Deferred } from '../later.js';
 import { catalogueFor, formMessages, isRightToLeft, localeOf, translator, type Messages, type Translate } from '../messages.js';
 
 type Host = ReactiveControllerHost & HTMLElement & { messages?: Partial<Messages> };
@@ -73,10 +73,11 @@ export class LanguageController implements ReactiveController {
 
   hostUpdate(): void {
     const late: Deferred | undefined = deferredNow();
-    const key = [this.locale, this.catalogue, this.#host.messages, late];
+    const list = listNow();
+    const key = [this.locale, this.catalogue, this.#host.messages, late, list];
     if (this.#madeFor?.every((part, index) => part === key[index])) return;
     this.#madeFor = key;
     const overrides = late?.checkMessages(this.#host.messages, warn) ?? {};
-    this.t = translator(this.locale, late?.lateMessages ?? {}, this.catalogue ?? {}, overrides);
+    this.t = translator(this.locale, late?.lateMessages ?? {}, list?.listMessages ?? {}, this.catalogue ?? {}, overrides);
   }
 }

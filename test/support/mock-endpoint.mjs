@@ -5,7 +5,8 @@
  * holds that answer back, as `?delay=<ms>` does for all of them.
  *
  * Like a real server it stores what it answers 2xx for, once per `Idempotency-Key`, and replays the first answer to
- * a repeated key. `GET /mock/log?run=<id>` tells a test what its run (`?run=<id>`) received and stored.
+ * a repeated key. `GET /mock/log?run=<id>` tells a test what its run (`?run=<id>`) received and stored; any other GET
+ * answers an empty list of comments.
  */
 const runs = new Map();
 
@@ -51,6 +52,12 @@ export async function mockEndpoint(ctx, next) {
   if (ctx.method === 'GET' && ctx.path === '/mock/log') {
     ctx.type = 'application/json';
     ctx.body = JSON.stringify({ requests: state.requests, stored: state.stored.size });
+    return;
+  }
+  if (ctx.method === 'GET') {
+    // The list under the form: this mock publishes nothing (the list's tests use the reference server).
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify({ comments: [], next: null, total: 0 });
     return;
   }
   if (ctx.method !== 'POST') {
