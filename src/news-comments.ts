@@ -210,8 +210,12 @@ export class NewsComments extends LitElement {
     () =>
       void loadList().then(
         () => this.requestUpdate(),
-        // Not loaded (a flaky connection): watched again after the next render.
-        () => (this.#listPlace.near = false),
+        // Not loaded: tried again when the connection returns, or after a pause; watched again from then on.
+        () => {
+          const retry = () => ((this.#listPlace.near = false), this.requestUpdate());
+          if (navigator.onLine === false) addEventListener('online', retry, { once: true });
+          else setTimeout(retry, 5000);
+        },
       ),
   );
   /** Created with the deferred code, when the reader first sends. */
