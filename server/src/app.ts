@@ -4,7 +4,6 @@
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { html } from 'hono/html';
 import { secureHeaders } from 'hono/secure-headers';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -170,21 +169,31 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     }
   });
 
-  const corsHeaders = cors({
-    origin: (origin) => (allowed.has(origin) ? origin : null),
-    allowMethods: ['GET', 'POST'],
-    // If-None-Match: a reader that keeps its own copy of a list revalidates it.
-    allowHeaders: ['Content-Type', 'Idempotency-Key', 'If-None-Match'],
-    exposeHeaders: ['Retry-After', 'ETag'],
-    maxAge: 600,
-    credentials: settings.allowCredentials,
-  });
+  // CORS: the allowed origins may read every answer and post; any other gets no CORS header (and a POST from it,
+  // 403 below). Written out rather than Hono's cors, which adds Vary after the answer is made (so Hono rebuilds the
+  // answer around a stream: a third of the time of a list, measured) and allows credentials to every origin.
   app.use('/api/*', async (c, next) => {
-    const preflight = await corsHeaders(c, next);
-    // Hono's cors allows credentials to every origin; only the allowed ones should hear it.
-    const { headers } = preflight ?? c.res;
-    if (!headers.has('Access-Control-Allow-Origin')) headers.delete('Access-Control-Allow-Credentials');
-    return preflight;
+    const origin = c.req.header('origin');
+    const allowedOrigin = origin !== undefined && allowed.has(origin) ? origin : undefined;
+    const allow = (headers: Headers) => {
+      headers.append('Vary', 'Origin');
+      if (!allowedOrigin) return;
+      headers.set('Access-Control-Allow-Origin', allowedOrigin);
+      if (settings.allowCredentials) headers.set('Access-Control-Allow-Credentials', 'true');
+    };
+    if (c.req.method === 'OPTIONS') {
+      const preflight = c.body(null, 204, {
+        'Access-Control-Allow-Methods': 'GET, POST',
+        // If-None-Match: a reader that keeps its own copy of a list revalidates it.
+        'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, If-None-Match',
+        'Access-Control-Max-Age': '600',
+      });
+      allow(preflight.headers);
+      return preflight;
+    }
+    await next();
+    allow(c.res.headers);
+    if (allowedOrigin) c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After, ETag');
   });
 
   /**
