@@ -313,13 +313,15 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     const afterId = before === undefined ? undefined : fromCursor(before);
     const invalidCursor = () => fail(c, 400, 'invalid_cursor', 'The before cursor is not one this server gave for this article.');
     if (afterId === null) return invalidCursor();
-    // Only the revision, first: most readers asking again have the current page. A cursor that named a comment of
-    // this article still does (an erasure would have changed the revision), so it need not be looked up for a 304.
-    if (c.req.header('if-none-match') && cacheable(c, await store.revision([articleId])).unchanged) return c.body(null, 304);
+    // The first page, which most readers ask for again, is answered from the revision alone when it has not changed;
+    // a later page needs its cursor looked up anyway, so that a made-up one gets its 400 and not a 304.
+    if (afterId === undefined && c.req.header('if-none-match') && cacheable(c, await store.revision([articleId])).unchanged) {
+      return c.body(null, 304);
+    }
     const page = await store.published(articleId, { limit: Number(limit), order: order as CommentOrder, afterId });
     if (!page) return invalidCursor();
+    if (cacheable(c, page.revision).unchanged) return c.body(null, 304);
     const last = page.comments.at(-1);
-    cacheable(c, page.revision);
     return c.json<CommentListAnswer>({ comments: page.comments, next: page.more && last ? toCursor(last.id) : null, total: page.total });
   });
 
