@@ -278,7 +278,9 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     // Ids are the server's own UUIDs: text that no id can be is no comment, and not worth a query.
     const outcome =
       id.length <= 200 && isCleanText(id)
-        ? await store.report(id, clientAddress(c), reason as ReportReason, settings.reportThreshold)
+        ? // A reader is an address, and an IPv6 /64 (one subscriber's network) is one reader: otherwise anyone holding a
+          // /64 could be three readers and hide any comment alone.
+          await store.report(id, rateLimitKey(clientAddress(c)), reason as ReportReason, settings.reportThreshold)
         : { kind: 'not_found' as const };
     if (outcome.kind === 'not_found') return fail(c, 404, 'not_found', 'There is no such comment to report.');
     return c.json<ReportAnswer>({ status: 'received' }, outcome.kind === 'received' ? 201 : 200);
