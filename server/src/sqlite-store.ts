@@ -5,7 +5,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommentOrder, CommentRequest, CreatedAnswer, PublishedComment, ReportReason } from '../../src/contract.js';
+import {
+  MAX_COUNT_ARTICLES,
+  type CommentOrder,
+  type CommentRequest,
+  type CreatedAnswer,
+  type PublishedComment,
+  type ReportReason,
+} from '../../src/contract.js';
 import { rateLimiter } from './rate-limit.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
@@ -271,8 +278,15 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     INSERT INTO idempotency_keys (key, fingerprint, comment_id, created_at) VALUES (@key, @fingerprint, @commentId, @createdAt)
     ON CONFLICT (key) DO NOTHING`);
 
-  // One statement per number of ids, made when first asked for: the placeholders are part of the SQL.
-  const perArticles = new Map<number, { counts: Database.Statement<string[], { id: string; published: number; revision: number }>; revision: Database.Statement<string[], { revision: number }> }>();
+  // One statement per number of ids, made when first asked for (and kept, up to what a request may ask): the
+  // placeholders are part of the SQL.
+  const perArticles = new Map<
+    number,
+    {
+      counts: Database.Statement<string[], { id: string; published: number; revision: number }>;
+      revision: Database.Statement<string[], { revision: number }>;
+    }
+  >();
   const forArticles = (count: number) => {
     let statements = perArticles.get(count);
     if (!statements) {
@@ -281,7 +295,7 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
         counts: db.prepare(`SELECT article_id AS id, published, revision FROM articles WHERE article_id IN ${ids}`),
         revision: db.prepare(`SELECT COALESCE(SUM(revision), 0) AS revision FROM articles WHERE article_id IN ${ids}`),
       };
-      if (count <= 100) perArticles.set(count, statements);
+      if (count <= MAX_COUNT_ARTICLES) perArticles.set(count, statements);
     }
     return statements;
   };

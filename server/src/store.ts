@@ -50,8 +50,8 @@ export interface ReportedComment extends StoredComment {
 
 /**
  * The store keeps, per article, a revision: a number that grows with every change a reader may see of it (a comment
- * published, approved, rejected, hidden by reports or erased; each changes the list or its `total`), in the same
- * transaction as the change. The server's ETags are made of it, so every process behind a cache agrees on them.
+ * published, approved, rejected once published, hidden by reports; each changes the list or its `total`), in the
+ * same transaction as the change. An erasure, when stores have one, must move it too. The server's ETags are made of it, so every process behind a cache agrees on them.
  * It is a millisecond time where the clock allows (or the last one plus one), so that a database started afresh
  * does not give an old ETag to new content. 0 for an article with nothing published ever.
  */

@@ -42,7 +42,9 @@ describe('when a cache or a browser asks for a list again', () => {
 
   it('still answers 400 to a bad query, whatever If-None-Match says', async () => {
     const etag = (await list()).headers.get('etag')!;
-    for (const query of ['articleId=cached&limit=0', 'articleId=cached&order=up', 'articleId=cached&before=!!!', 'limit=5']) {
+    const madeUp = Buffer.from(crypto.randomUUID()).toString('base64url');
+    const queries = ['articleId=cached&limit=0', 'articleId=cached&order=up', 'articleId=cached&before=!!!', `articleId=cached&before=${madeUp}`, 'limit=5'];
+    for (const query of queries) {
       const response = await list({ 'If-None-Match': etag }, query);
       assert.equal(response.status, 400, query);
       assert.equal(response.headers.get('cache-control'), 'no-store');
@@ -58,6 +60,16 @@ describe('when a cache or a browser asks for a list again', () => {
     const response = await list({ Origin: DEMO_ORIGIN });
     assert.match(response.headers.get('access-control-expose-headers') ?? '', /etag/i);
     assert.match(response.headers.get('vary') ?? '', /origin/i);
+  });
+
+  it('answers 304 for a later page too, in either order', async () => {
+    for (let i = 0; i < 3; i++) await posted(server, { articleId: 'cached-pages' });
+    for (const order of ['newest', 'oldest']) {
+      const first = await (await list({}, `articleId=cached-pages&limit=1&order=${order}`)).json();
+      const query = `articleId=cached-pages&limit=1&order=${order}&before=${first.next}`;
+      const etag = (await list({}, query)).headers.get('etag')!;
+      assert.equal((await list({ 'If-None-Match': etag }, query)).status, 304, order);
+    }
   });
 
   it('does the same for counts', async () => {
