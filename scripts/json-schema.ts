@@ -33,7 +33,7 @@ const request = schema(
   z.object({ ...commentRequest().shape, ...spamSignals.shape }),
   'POST body, Content-Type: application/json. Every text field is required and must show something (not only ' +
     'whitespace or default-ignorable characters); no text may hold control characters but line breaks and tabs, ' +
-    'broken surrogate pairs, or a character of more than 32 code points.',
+    'broken surrogate pairs, or a character (grapheme cluster) longer than 64 UTF-16 code units.',
 );
 const limits: Record<string, number> = { ...LIMITS };
 for (const [field, property] of Object.entries(request.properties ?? {})) {

@@ -11,34 +11,30 @@ export const FIELDS = ['title', 'comment', 'name', 'email'] as const;
 export type Field = (typeof FIELDS)[number];
 
 /**
- * Most code points one character (grapheme cluster) may have. Real text stays far below: the longest emoji ZWJ
- * sequences (a kiss with two skin tones) have 10, tag flags 7, Indic conjuncts around 10, and Unicode's own
- * Stream-Safe Text Format (UAX #15) allows at most 30 combining marks in a row. A pile of thousands of marks on one
- * letter (90 KB in one "character" that draws over the text around it) is refused.
+ * The longest a character (grapheme cluster) may be, in UTF-16 code units. Real text stays far below: the longest
+ * emoji ZWJ sequences (a kiss with two skin tones) take 15, tag flags 14, Indic conjuncts about 10, and Unicode's
+ * Stream-Safe Text Format (UAX #15) allows 30 combining marks in a row, 62 units even if every one were astral. A
+ * pile of thousands of marks on one letter (90 KB in one "character" that draws over the text around it) is refused.
  */
-export const MAX_CHARACTER_CODE_POINTS = 32;
-
-interface Measure {
-  /** Characters as a reader sees them. */
-  count: number;
-  /** Whether one of them has more than `MAX_CHARACTER_CODE_POINTS` code points. */
-  overlong: boolean;
-}
+export const MAX_CHARACTER_UNITS = 64;
 
 // Printable ASCII, tab and line feed: each of these characters is a grapheme cluster of its own, so the length of
 // such a string is its character count. Most comments take this path and never build a segmenter.
 const SINGLE_UNIT_CHARACTERS = /^[\t\n\x20-\x7e]*$/;
 let segmenter: Intl.Segmenter | undefined;
 // The element counts the comment as typed and again trimmed, on input and on render, and validation measures each
-// field twice (length, then piled marks): remembering the last two answers makes all but the first of these free.
+// field twice (length, then longest character): remembering the last two answers makes all but the first free.
 const remembered: Array<[string, Measure]> = [];
 
+/** Characters as a reader sees them, and the length of the longest in code units. */
+type Measure = [count: number, longest: number];
+
 function measure(text: string): Measure {
-  if (SINGLE_UNIT_CHARACTERS.test(text)) return { count: text.length, overlong: false };
+  if (SINGLE_UNIT_CHARACTERS.test(text)) return [text.length, 1];
   const known = remembered.find(([seen]) => seen === text);
   if (known) return known[1];
   if (!segmenter) {
-    if (typeof Intl.Segmenter !== 'function') return { count: [...text].length, overlong: false };
+    if (typeof Intl.Segmenter !== 'function') return [[...text].length, 0];
     segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   }
   const measured = measureInWindows(segmenter, text);
@@ -51,33 +47,23 @@ function measure(text: string): Measure {
  * a ZWJ sequence, a letter with combining accents, a Devanagari conjunct and a CRLF line break each count as one.
  * Where `Intl.Segmenter` is missing (old browsers), code points are counted instead.
  */
-export const countCharacters = (text: string): number => measure(text).count;
+export const countCharacters = (text: string): number => measure(text)[0];
 
-/** Whether one character of `text` is piled with more than `MAX_CHARACTER_CODE_POINTS` code points. */
-export const hasOverlongCharacter = (text: string): boolean => measure(text).overlong;
+/** Whether one character of `text` is longer than `MAX_CHARACTER_UNITS` (piled with marks). */
+export const hasOverlongCharacter = (text: string): boolean => measure(text)[1] > MAX_CHARACTER_UNITS;
 
 // Segmenting one long string costs some engines far more than its length: Node 20 took 146 ms for 30,000 code units
 // and 60 s for 100,000, enough for one request to stall a server. So long text is segmented a window at a time.
 const WINDOW = 4096;
 
-const codePoints = (text: string, from: number, to: number) => {
-  let count = 0;
-  for (let i = from; i < to; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0xdc00 || unit > 0xdfff) count++;
-  }
-  return count;
-};
-
 /**
  * Measures the clusters of `text` a window at a time. A window's end may cut its last cluster short, or split a
  * surrogate pair into a second piece, so each window but the last gives up its last two segments, and the next
- * window starts where they began: at a cluster boundary, so the count is exactly that of the whole text. Each
- * cluster is looked at once; only one longer in code units than the bound has its code points counted.
+ * window starts where they began: at a cluster boundary, so the count is exactly that of the whole text.
  */
 function measureInWindows(segmenter: Intl.Segmenter, text: string): Measure {
   let count = 0;
-  let overlong = false;
+  let longest = 0;
   for (let start = 0, size = WINDOW; ; ) {
     const end = Math.min(start + size, text.length);
     const starts = Array.from(segmenter.segment(text.slice(start, end)), (segment) => segment.index);
@@ -88,13 +74,10 @@ function measureInWindows(segmenter: Intl.Segmenter, text: string): Measure {
       continue;
     }
     const kept = last ? starts.length : starts.length - 2;
-    for (let i = 0; i < kept && !overlong; i++) {
-      const from = start + starts[i];
-      const to = i + 1 < starts.length ? start + starts[i + 1] : end;
-      overlong = to - from > MAX_CHARACTER_CODE_POINTS && codePoints(text, from, to) > MAX_CHARACTER_CODE_POINTS;
-    }
+    starts.push(end - start);
+    for (let i = 0; i < kept; i++) longest = Math.max(longest, starts[i + 1] - starts[i]);
     count += kept;
-    if (last) return { count, overlong };
+    if (last) return [count, longest];
     start += starts[kept];
     size = WINDOW;
   }

@@ -9,7 +9,7 @@ import { LIMITS, countCharacters, hasOverlongCharacter, type Field } from './cha
 export {
   FIELDS,
   LIMITS,
-  MAX_CHARACTER_CODE_POINTS,
+  MAX_CHARACTER_UNITS,
   countCharacters,
   hasOverlongCharacter,
   type Field,
@@ -31,22 +31,13 @@ export const isCleanText = (value: string) => !CONTROL_CHARACTERS.test(value) &&
 // Whitespace, and what Unicode says a renderer may ignore (zero-width spaces and joiners, bidi marks and isolates,
 // the word joiner, byte order marks, variation selectors, Hangul fillers, tags): a field of only these draws nothing.
 // U+2800 BRAILLE PATTERN BLANK is not among them, but shows as blank and is the favourite of "empty" names.
-const INVISIBLE_ONLY = /^[\s\p{Default_Ignorable_Code_Point}\u2800]*$/u;
+const INVISIBLE_ONLY = /^[\s\p{DI}\u2800]*$/u;
 
 /** Whether `value` shows anything at all. */
 export const isVisibleText = (value: string) => !INVISIBLE_ONLY.test(value);
 
-/** An article's address as a browser writes it, http(s) and without spaces, or nothing. */
-function isArticleUrl(value: string): boolean {
-  if (value === '') return true;
-  if (/\s/.test(value)) return false;
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
-}
+/** An article's address as a browser writes it: http(s), with a host and no spaces; or nothing. */
+const ARTICLE_URL = /^(https?:\/\/[^\s/?#]+\S*)?$/i;
 
 // zod's "practical" email pattern, written out: reaching it through `z.regexes` would bundle every zod pattern.
 const EMAIL = /^(?:[A-Za-z0-9_'+\-]+\.)*[A-Za-z0-9_'+\-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$/;
@@ -63,7 +54,7 @@ const text = (field: Field, limit: number) =>
 export const commentRequest = (maxComment: number = LIMITS.comment) =>
   z.object({
     articleId: z.string().check(z.minLength(1), z.maxLength(1000), clean),
-    articleUrl: z.string().check(z.maxLength(4000), clean, z.refine(isArticleUrl, 'articleInvalid')),
+    articleUrl: z.string().check(z.maxLength(4000), clean, z.regex(ARTICLE_URL, 'articleInvalid')),
     /** Optional: the article's title as the page shows it, so that moderators see which article a comment is on. */
     articleTitle: z.optional(z.string().check(z.maxLength(1000), clean)),
     title: text('title', LIMITS.title),

@@ -5,26 +5,16 @@
  * Everything a comment holds is rendered as text; nothing from the server ever becomes HTML.
  */
 import type { ReactiveControllerHost, TemplateResult, html as litHtml, nothing as litNothing } from 'lit';
-import * as z from 'zod/mini';
-import { publishedComment, type PublishedComment } from './contract.js';
+import { REPORT_REASONS, commentListAnswer, type CommentListAnswer, type PublishedComment, type ReportReason } from './contract.js';
 import type { MessageKey, Translate } from './messages.js';
 import { listMessages } from './messages-list.js';
 import { forgetOwn, ownComments, type OwnComment } from './own-comments.js';
 
 export { listMessages };
 
-/** Why a reader may report a comment, as the server takes them. */
-export const REASONS = ['abusive', 'spam', 'defamatory', 'personal', 'other'] as const;
-type Reason = (typeof REASONS)[number];
 
 const PAGE = 20;
 const TIMEOUT = 15_000;
-
-const listAnswer = z.object({
-  comments: z.array(publishedComment),
-  next: z.nullable(z.string()),
-  total: z.number(),
-});
 
 export interface ListSource {
   endpoint: string;
@@ -35,7 +25,7 @@ export interface ListSource {
 }
 
 type Shown = PublishedComment & { pending?: boolean };
-type Report = { state: 'open' | 'sending' | 'sent' | 'failed'; reason?: Reason };
+type Report = { state: 'open' | 'sending' | 'sent' | 'failed'; reason?: ReportReason };
 
 const styles = `
 .comments{margin-top:var(--_space);display:grid;gap:var(--_space)}
@@ -53,7 +43,8 @@ select{font:inherit;font-size:max(1em,16px);color:inherit;background:var(--_fiel
 .report{display:grid;gap:.5rem;margin:0;padding:.5rem .75rem;border:1px solid var(--_border);border-radius:var(--_radius)}
 .report fieldset{border:0;margin:0;padding:0;display:grid;gap:.25rem}
 .report legend{font-weight:600;padding:0}
-.report label{font-weight:400}
+.report label{font-weight:400;display:flex;align-items:center;gap:.5rem}
+.report input{width:auto;min-height:0;margin:0;padding:0;accent-color:var(--_accent);inline-size:1.25em;block-size:1.25em}
 .comment .link{justify-self:start;font-size:.9375em;color:var(--_muted)}
 .note{margin:0}
 `;
@@ -202,7 +193,7 @@ export class CommentList {
     return html`<form class="report" @submit=${(event: SubmitEvent) => this.#sendReport(event, comment.id)}>
       <fieldset>
         <legend>${t('reportLegend')}</legend>
-        ${REASONS.map(
+        ${REPORT_REASONS.map(
           (reason, index) => html`<label>
             <input type="radio" name="reason" value=${reason} id=${index ? this.#nothing : `${toggle}-first`} required ?checked=${report.reason === reason} />
             ${t(reason as MessageKey)}
@@ -232,7 +223,7 @@ export class CommentList {
   async #sendReport(event: SubmitEvent, id: string): Promise<void> {
     event.preventDefault();
     const report = this.#reports.get(id);
-    const reason = new FormData(event.target as HTMLFormElement).get('reason') as Reason | null;
+    const reason = new FormData(event.target as HTMLFormElement).get('reason') as ReportReason | null;
     if (!report || report.state === 'sending' || !reason) return;
     this.#reports.set(id, { state: 'sending', reason });
     this.#host.requestUpdate();
@@ -286,7 +277,7 @@ export class CommentList {
   }
 
   /** One page from the server, `undefined` when it failed or answered something else, `offline` without a network. */
-  async #fetch(before?: string): Promise<z.infer<typeof listAnswer> | 'offline' | undefined> {
+  async #fetch(before?: string): Promise<CommentListAnswer | 'offline' | undefined> {
     if (navigator.onLine === false) return 'offline';
     const { endpoint, articleId, credentials } = this.#source();
     // The endpoint's own query (a site's key, say) stays; ours is added to it.
@@ -296,7 +287,7 @@ export class CommentList {
     try {
       const response = await fetch(url, { headers: { Accept: 'application/json' }, credentials, signal: AbortSignal.timeout(TIMEOUT) });
       if (!response.ok) return undefined;
-      const parsed = listAnswer.safeParse(await response.json());
+      const parsed = commentListAnswer.safeParse(await response.json());
       return parsed.success ? parsed.data : undefined;
     } catch {
       // The connection may have gone while waiting.

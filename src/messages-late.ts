@@ -38,7 +38,7 @@ export const lateMessages = {
   },
   emailInvalid: 'Please enter an email address like name@example.com.',
   invalidCharacters: 'Please remove the invisible control characters from this text.',
-  tooManyMarks: 'One character here is stacked with too many marks. Please remove some.',
+  tooManyMarks: 'Please remove the marks piled on one character.',
   articleInvalid: 'This article cannot take comments.',
 } satisfies Record<string, Message>;
 

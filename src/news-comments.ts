@@ -1,16 +1,15 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { FIELDS, LIMITS, countCharacters, type Field } from './characters.js';
 import { pageColorScheme, parseMessagesAttribute } from './config.js';
 import type { CommentRequest, CreatedAnswer } from './contract.js';
 import { DraftController, type FormValues } from './controllers/drafts.js';
 import { InteractionController } from './controllers/interaction.js';
-import { ListLoader } from './controllers/list-loader.js';
 import { LanguageController } from './controllers/language.js';
 import type { SendingController } from './controllers/sending.js';
 import type { CommentList } from './list.js';
 import { DEFAULTS, SettingsController, type Settings } from './controllers/settings.js';
 import { ViewportController } from './controllers/viewport.js';
-import { deferredNow, loadDeferred } from './later.js';
+import { deferredNow, listNow, loadDeferred, loadList } from './later.js';
 import type { Messages } from './messages.js';
 import type { CommentPayload, FailureReason, Outcome } from './send.js';
 import { styles } from './styles.js';
@@ -193,7 +192,8 @@ export class NewsComments extends LitElement {
 
   readonly #settings = new SettingsController(this);
   readonly #language = new LanguageController(this);
-  readonly #viewport = new ViewportController(this);
+  /** With `loading="lazy"`, the form renders once the element comes near the viewport. */
+  readonly #viewport = new ViewportController(this, (): Element | undefined => (this.loading === 'lazy' ? this : undefined), '400px');
   readonly #interaction = new InteractionController(this);
   readonly #drafts = new DraftController(this, () => ({
     articleId: this.#settings.value.article.id,
@@ -202,7 +202,22 @@ export class NewsComments extends LitElement {
     titleEdited: this.#titleEdited,
     rememberReader: this.#settings.value.rememberReader,
   }));
-  readonly #listLoader = new ListLoader(this);
+  /** The list's chunk loads once the form is on screen and the list's place below it comes near the viewport. */
+  readonly #listPlace = new ViewportController(
+    this,
+    (): Element | null => this.renderRoot.querySelector('.list-anchor'),
+    '600px',
+    () =>
+      void loadList().then(
+        () => this.requestUpdate(),
+        // Not loaded: tried again when the connection returns, or after a pause; watched again from then on.
+        () => {
+          const retry = () => ((this.#listPlace.near = false), this.requestUpdate());
+          if (navigator.onLine === false) addEventListener('online', retry, { once: true });
+          else setTimeout(retry, 5000);
+        },
+      ),
+  );
   /** Created with the deferred code, when the reader first sends. */
   #sending?: SendingController;
   /** The published comments, once their chunk has arrived. */
@@ -238,13 +253,12 @@ export class NewsComments extends LitElement {
     clearTimeout(this.#announceTimer);
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(): void {
     const { articleChanged, previous } = this.#settings.refresh();
     const { article, maxLength } = this.#settings.value;
     if (articleChanged) this.#openArticle(previous.id);
     if (!this.#titleEdited && this.values.title !== article.title) this.values = { ...this.values, title: article.title };
-    if (changed.has('loading')) this.#viewport.watch();
-    const { module } = this.#listLoader;
+    const module = listNow();
     if (module && !this.#list && this.list !== 'off' && this.#settings.value.endpoint) {
       this.#list = new module.CommentList(this, { html, nothing }, () => ({
         endpoint: this.#settings.value.endpoint!,
@@ -281,7 +295,7 @@ export class NewsComments extends LitElement {
   override render() {
     // Nothing until the reader's language is at hand, and with loading="lazy" until the form is near the viewport:
     // one render in the right words, never English first and then a jump.
-    if (!this.#language.ready || !this.#viewport.shown) return nothing;
+    if (!this.#language.ready || (this.loading === 'lazy' && !this.#viewport.near)) return nothing;
     const { t, dir } = this.#language;
     const scheme = this.theme === 'auto' && this.pageScheme ? this.pageScheme : '';
     if (!this.#settings.value.endpoint) {

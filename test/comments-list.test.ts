@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import type { NewsComments } from '../src/news-comments.js';
 import { fillValid, send, settled, shadow } from './support/helpers.js';
 
@@ -197,6 +197,22 @@ describe('when the list cannot load', () => {
     expect(list(element).querySelector('[role="alert"] button')!.textContent!.trim()).to.equal('Try again');
     expect(shadow(element).querySelector('form')).to.exist;
     await expect(element).to.be.accessible();
+  });
+});
+
+describe('when the reader is offline as the list would load', () => {
+  it('says so, and loads the comments when the connection returns', async () => {
+    const server = await serverUrl();
+    const articleId = newArticle();
+    await seed(server, articleId, [{}]);
+    await executeServerCommand('go-offline', { milliseconds: 1500 });
+    await waitUntil(() => !navigator.onLine, 'still online');
+    const wrapper = await fixture<HTMLElement>(html`<div></div>`);
+    wrapper.innerHTML = `<news-comments endpoint="${server}/api/comments" article-id="${articleId}" article-title="The article"></news-comments>`;
+    const element = wrapper.querySelector('news-comments') as NewsComments;
+    await waitUntil(() => list(element)?.querySelector('[role="status"]')?.textContent?.includes('offline'), 'offline not said', { timeout: 5000 });
+    await waitUntil(() => texts(element).length === 1, 'never loaded after the connection returned', { timeout: 8000 });
+    expect(heading(element)).to.equal('1 comment');
   });
 });
 

@@ -133,8 +133,10 @@ for (const name of pages) {
   });
 }
 
-test("the demo article shows the seed page's whole disclaimer, spaced like the element's own", { timeout: 60_000 }, async () => {
+test("the demo article shows the seed page's whole disclaimer, spaced like the element's own", { timeout: 120_000 }, async () => {
   const page = await browser.newPage();
+  // A busy machine (a CI runner on 2 cores) can take long to serve the dev build the first time.
+  page.setDefaultNavigationTimeout(60_000);
   try {
     await page.goto(`${demo}/demo/`, { waitUntil: 'networkidle0' });
     await page.waitForFunction(() => document.querySelector('news-comments')?.shadowRoot?.querySelector('form'));

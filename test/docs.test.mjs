@@ -28,11 +28,14 @@ test('the check leaves nothing in the repo: tmp/ holds no committed file and is 
   assert.doesNotThrow(() => execFileSync('git', ['check-ignore', '--quiet', '--no-index', 'tmp/cem-x/custom-elements.json']));
 });
 
-test('custom-elements.json names the tag, so editors and tools know <news-comments>', () => {
+test('custom-elements.json names the tags, so editors and tools know <news-comments> and <news-comments-count>', () => {
   const elements = committed.modules.flatMap((module) => module.declarations).filter((d) => d.customElement);
   assert.deepEqual(
     elements.map(({ name, tagName }) => ({ name, tagName })),
-    [{ name: 'NewsComments', tagName: 'news-comments' }],
+    [
+      { name: 'NewsComments', tagName: 'news-comments' },
+      { name: 'NewsCommentsCount', tagName: 'news-comments-count' },
+    ],
   );
 });
 

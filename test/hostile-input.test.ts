@@ -84,7 +84,7 @@ describe('when text is hostile', () => {
     const pile = `Z${'\u0301\u0300\u0336'.repeat(15_000)}algo`;
     await fillValid(element, pile);
     await send(element);
-    expect(errorOf(element, 'comment')).to.equal('One character here is stacked with too many marks. Please remove some.');
+    expect(errorOf(element, 'comment')).to.equal('Please remove the marks piled on one character.');
     expect(field(element, 'comment').value).to.equal(pile);
     await aTimeout(50);
     expect(await received(run)).to.have.length(0);

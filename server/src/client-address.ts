@@ -66,7 +66,11 @@ function forwardedAddress(entry: string): string | undefined {
  * entry of `X-Forwarded-For` from the right: each proxy appends the address it saw, so the entries to the left of
  * those are whatever the client wrote. A missing or invalid entry means the socket's peer.
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustedProxies: number): string {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | undefined,
+  trustedProxies: number,
+): string {
   const peer = (socketAddress && normaliseAddress(socketAddress)) || 'unknown';
   if (trustedProxies < 1 || !forwardedFor) return peer;
   const entries = forwardedFor.split(',');

@@ -1,6 +1,5 @@
 /** `npm run serve`: the reference comments server, configured by environment variables (see README). */
-import { resolve } from 'node:path';
-import { startServer, type RunningServer } from './server.js';
+import { describeStore, startServer, type RunningServer } from './server.js';
 import { settingsFromEnvironment, type Settings } from './settings.js';
 
 let settings: Settings;
@@ -13,7 +12,7 @@ try {
   console.error(`news-comments server did not start: ${error instanceof Error ? error.message : error}`);
   process.exit(1);
 }
-console.log(`news-comments server: ${server.url}/api/comments (data in ${resolve(settings.dataDir, 'comments.db')})`);
+console.log(`news-comments server: ${server.url}/api/comments (data in ${describeStore(settings)})`);
 console.log(`moderation desk: ${server.url}/admin/ (add an account: npm run moderator -- add NAME --role admin)`);
 if (settings.adminToken) console.log('admin API: also open to automation with ADMIN_TOKEN as a bearer token');
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,17 +1,18 @@
 /**
  * `npm run moderator -- add NAME [--role admin]`, `remove NAME`, `password NAME`, `list`: the desk's accounts, in
- * the database of DATA_DIR (as `npm run serve` uses it). A password is read from standard input: typed at a prompt
+ * the database the server uses (DATABASE_URL, else DATA_DIR), read from the same settings as `npm run serve`. A password is read from standard input: typed at a prompt
  * that does not show it on a terminal, or piped (`printf '%s\n' "$PASSWORD" | npm run moderator -- add asha`).
  */
 import { hashPassword, isModeratorName, isRole, passwordProblem } from './auth.js';
-import { sqliteStore } from './sqlite-store.js';
+import { openStore } from './server.js';
+import { settingsFromEnvironment } from './settings.js';
 
 const USAGE = `Usage:
   npm run moderator -- add NAME [--role moderator|admin]   add an account (moderator by default)
   npm run moderator -- password NAME                       set a new password (ends the account's sessions)
   npm run moderator -- remove NAME                         remove the account (ends its sessions)
   npm run moderator -- list                                the accounts and their roles
-The password is read from standard input; DATA_DIR names the folder of comments.db (default: data).`;
+The password is read from standard input; the database is the server's: DATABASE_URL, else comments.db in DATA_DIR.`;
 
 /** The first line of standard input, or what is typed at a prompt that shows nothing (on a terminal). */
 async function readPassword(prompt: string): Promise<string> {
@@ -61,7 +62,7 @@ async function newPassword(): Promise<string> {
 async function main(args: string[]): Promise<string> {
   const [command, name, ...rest] = args;
   if (command === 'list') {
-    const store = sqliteStore(process.env.DATA_DIR || 'data');
+    const store = await openStore(settingsFromEnvironment());
     try {
       const moderators = await store.moderators();
       return moderators.length ? moderators.map((m) => `${m.name}\t${m.role}\t${m.createdAt}`).join('\n') : 'No moderators yet.';
@@ -78,7 +79,7 @@ async function main(args: string[]): Promise<string> {
   } else if (rest.length) throw new Error(USAGE);
   // The password is asked before the database is opened, so that a typing pause holds no lock.
   const hash = command === 'remove' ? '' : await hashPassword(await newPassword());
-  const store = sqliteStore(process.env.DATA_DIR || 'data');
+  const store = await openStore(settingsFromEnvironment());
   try {
     if (command === 'add') {
       if (!(await store.addModerator(name, role as 'moderator' | 'admin', hash))) throw new Error(`${name} exists already.`);

@@ -1,21 +1,42 @@
-/** Starts the reference server on Node: the app, its SQLite store, and a clean stop. */
+/** Starts the reference server on Node: the app, its store (PostgreSQL or SQLite), and a clean stop. */
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { createApp } from './app.js';
 import { clientAddress } from './client-address.js';
 import { startOutbox } from './outbox.js';
 import { startPurge } from './purge.js';
+import { postgresStore } from './postgres-store.js';
 import type { Settings } from './settings.js';
 import { sqliteStore } from './sqlite-store.js';
+import type { CommentStore } from './store.js';
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
 
-export function startServer(settings: Settings): Promise<RunningServer> {
-  const store = sqliteStore(settings.dataDir);
+/** PostgreSQL when `DATABASE_URL` names it, else SQLite in `DATA_DIR`; migrated to the current schema. */
+export async function openStore(settings: Settings): Promise<CommentStore> {
+  if (!settings.databaseUrl) return sqliteStore(settings.dataDir);
+  return postgresStore({
+    url: settings.databaseUrl,
+    poolSize: settings.databasePoolSize,
+    statementTimeoutMs: settings.databaseStatementTimeoutMs,
+    ssl: settings.databaseSsl,
+  });
+}
+
+/** Where the data is, for people: the SQLite file, or the PostgreSQL server and database without the password. */
+export function describeStore(settings: Settings): string {
+  if (!settings.databaseUrl) return resolve(settings.dataDir, 'comments.db');
+  const url = new URL(settings.databaseUrl);
+  return `PostgreSQL ${url.hostname || 'localhost'}:${url.port || 5432}${url.pathname}`;
+}
+
+export async function startServer(settings: Settings): Promise<RunningServer> {
+  const store = await openStore(settings);
   const outbox =
     settings.webhookUrl && settings.webhookSecret
       ? startOutbox(store, { url: settings.webhookUrl, secret: settings.webhookSecret, retryMs: settings.webhookRetrySeconds * 1000 })

@@ -2,8 +2,16 @@
 export interface Settings {
   port: number;
   host: string;
-  /** Folder of the SQLite file; created when missing. */
+  /** Folder of the SQLite file; created when missing. Unused with `databaseUrl`. */
   dataDir: string;
+  /** `postgres://…`: comments are kept in that PostgreSQL database, shared by any number of processes. */
+  databaseUrl?: string;
+  /** Connections each process keeps to PostgreSQL at most. */
+  databasePoolSize: number;
+  /** A PostgreSQL statement running longer is cancelled (and answered 503). */
+  databaseStatementTimeoutMs: number;
+  /** TLS to PostgreSQL; unset: as the URL's `sslmode` says. */
+  databaseSsl?: DatabaseSsl;
   /** `true`: new comments wait for a moderator (`pending`); `false`: they are `published` at once. */
   moderation: boolean;
   /** Origins allowed to post from a browser. */
@@ -59,6 +67,36 @@ export interface Settings {
   /** How often the purge of old sender records, sessions and delivered alerts runs while the server runs. */
   purgeIntervalSeconds: number;
 }
+
+/** `off`: plain TCP; `require`: encrypted, the certificate unchecked (libpq's meaning); `verify-full`: checked. */
+export type DatabaseSsl = 'off' | 'require' | 'verify-full';
+
+const databaseUrl = (value: string | undefined): string | undefined => {
+  if (!value) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error('DATABASE_URL must be a URL such as postgres://user:password@host:5432/comments');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new Error(`DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`);
+  }
+  return value;
+};
+
+const databaseSsl = (value: string | undefined): DatabaseSsl | undefined => {
+  const text = (value ?? '').trim().toLowerCase();
+  if (text === '') return undefined;
+  if (text === 'off' || text === 'require' || text === 'verify-full') return text;
+  throw new Error(`DATABASE_SSL must be off, require or verify-full, not ${JSON.stringify(value)}`);
+};
+
+const whole = (value: string | undefined, fallback: number, name: string, min: number): number => {
+  const parsed = number(value, fallback, name);
+  if (!Number.isInteger(parsed) || parsed < min) throw new Error(`${name} must be a whole number ≥ ${min}, not ${JSON.stringify(value)}`);
+  return parsed;
+};
 
 const number = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined || value === '') return fallback;
@@ -127,6 +165,10 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     port: number(env.PORT, 8787, 'PORT'),
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || 'data',
+    databaseUrl: databaseUrl(env.DATABASE_URL),
+    databasePoolSize: whole(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE', 1),
+    databaseStatementTimeoutMs: whole(env.DATABASE_STATEMENT_TIMEOUT_MS, 5000, 'DATABASE_STATEMENT_TIMEOUT_MS', 1),
+    databaseSsl: databaseSsl(env.DATABASE_SSL),
     moderation: (env.MODERATION || 'on').toLowerCase() !== 'off',
     allowedOrigins: (env.ALLOWED_ORIGINS ?? 'http://127.0.0.1:5173,http://localhost:5173')
       .split(',')

@@ -24,15 +24,10 @@ import type {
   WordLists,
 } from './desk-types.js';
 import { alertPayload } from './outbox.js';
-import type { CommentStore, CreateOptions, Status } from './store.js';
+import type { CreateOptions, DeskStore, Status } from './store.js';
 
 type Db = Database.Database;
 
-/** The desk's methods of `CommentStore`. */
-export type DeskMethods = Omit<
-  CommentStore,
-  'create' | 'published' | 'counts' | 'revision' | 'report' | 'pending' | 'reported' | 'moderate' | 'close'
->;
 
 interface CommentRow {
   seq: number;
@@ -226,10 +221,10 @@ export function sqliteDesk(db: Db, now: () => number, changed: (articleId: strin
   const deleteComment = db.prepare('DELETE FROM comments WHERE id = ?');
   const anonymise = db.prepare(`UPDATE comments SET name = '${ANONYMOUS}', email = '' WHERE id = ?`);
   const purgeSenders = db.prepare('DELETE FROM sender_records WHERE created_at < ?');
-  // A report's reader is the address it came from, kept to count each reader once: forgotten with the senders'.
+  // A report's reader is the address it came from, kept to count each reader once: forgotten with the senders',
+  // each as something unique, since a comment's readers must differ.
   const purgeReaders = db.prepare(`
-    UPDATE reports SET reader = 'forgotten:' || comment_id || ':' || created_at || ':' || reason
-    WHERE created_at < ? AND reader NOT LIKE 'forgotten:%'`);
+    UPDATE reports SET reader = 'forgotten:' || rowid WHERE created_at < ? AND reader NOT LIKE 'forgotten:%'`);
   const purgeSessions = db.prepare('DELETE FROM sessions WHERE created_at < ? OR last_seen_at < ?');
   const purgeAlerts = db.prepare('DELETE FROM outbox WHERE (sent_at IS NOT NULL AND sent_at < ?) OR (failed_at IS NOT NULL AND failed_at < ?)');
 
@@ -480,7 +475,7 @@ export function sqliteDesk(db: Db, now: () => number, changed: (articleId: strin
     return due;
   });
 
-  const methods: DeskMethods = {
+  const methods: DeskStore = {
     async addModerator(name, role, passwordHash) {
       return insertModerator.run(name, role, passwordHash, iso()).changes === 1;
     },

@@ -5,10 +5,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CommentOrder, CommentRequest, PublishedComment, ReportReason } from '../../src/contract.js';
+import { MAX_COUNT_ARTICLES, type CommentOrder, type CommentRequest, type PublishedComment, type ReportReason } from '../../src/contract.js';
+import { rateLimiter } from './rate-limit.js';
 import { sqliteDesk } from './sqlite-desk.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
+  StoreUnavailable,
   fingerprint,
   type CommentStore,
   type CreateOptions,
@@ -18,6 +20,7 @@ import {
   type ReportedComment,
   type Status,
   type StoredComment,
+  type TransferRecord,
 } from './store.js';
 
 type Db = Database.Database;
@@ -66,7 +69,9 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
     // a table of their own that can forget them; SQLite cannot drop a UNIQUE column, so comments is rebuilt.
     name: 'idempotency keys with fingerprint and age',
     up(db) {
-      const keyed = db.prepare<[], Row & { idempotency_key: string }>('SELECT * FROM comments WHERE idempotency_key IS NOT NULL').all();
+      const keyed = db
+        .prepare<[], Row & { idempotency_key: string }>('SELECT * FROM comments WHERE idempotency_key IS NOT NULL')
+        .all();
       db.exec(`
         CREATE TABLE comments_rebuilt (
           seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -123,6 +128,12 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
         SELECT article_id, SUM(CASE WHEN status = 'published' THEN 1 ELSE 0 END), ? FROM comments GROUP BY article_id
       `).run(Date.now());
     },
+  },
+  {
+    // PostgreSQL keeps rate limits in a table that all its processes share; SQLite serves one process, which keeps
+    // them in memory (`rate-limit.ts`). The number is taken all the same, so that both engines count alike.
+    name: 'rate limits',
+    up: () => undefined,
   },
   {
     // The moderation desk shows each comment's article by title and why it was rejected; an article may be closed
@@ -243,6 +254,9 @@ const MIGRATIONS: Array<{ name: string; up(db: Db): void }> = [
   },
 ];
 
+/** The names of the migrations in order: PostgreSQL's must be the same. */
+export const SQLITE_MIGRATIONS = MIGRATIONS.map(({ name }) => name);
+
 /** Brings the schema up to the last migration; refuses a database that a newer server has already moved on. */
 function migrate(db: Db, file: string): void {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -259,7 +273,8 @@ function migrate(db: Db, file: string): void {
         const version = current.get()!.version ?? 0;
         if (version > MIGRATIONS.length) {
           throw new Error(
-            `${file} is at schema version ${version}, newer than this server knows (${MIGRATIONS.length}): run the newer server, or restore a backup.`,
+            `${file} is at schema version ${version}, newer than this server knows (${MIGRATIONS.length}): ` +
+              'run the newer server, or restore a backup.',
           );
         }
         if (version === MIGRATIONS.length) return true;
@@ -284,6 +299,9 @@ const toComment = (row: Row): StoredComment => ({
   createdAt: row.created_at,
 });
 
+// Comments read at once by an export.
+const EXPORT_PAGE = 1000;
+
 // Each stored comment forgets this many expired keys: the table stays small without a sweep that pauses the server.
 const EXPIRED_KEYS_PER_COMMENT = 4;
 
@@ -302,6 +320,8 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     // FULL: a comment the server has answered for survives a power cut, not only a crash of the process.
     db.pragma('synchronous = FULL');
     migrate(db, file);
+    // After the migrations, which may rebuild a table the way SQLite asks: with foreign keys off.
+    db.pragma('foreign_keys = ON');
   } catch (error) {
     db.close();
     throw error;
@@ -352,9 +372,33 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     WHERE c.status IN ('published', 'pending')
     GROUP BY c.seq, r.reason
     ORDER BY c.seq`);
+  const commentsAfter = db.prepare<[number], Row>(`SELECT * FROM comments WHERE seq > ? ORDER BY seq LIMIT ${EXPORT_PAGE}`);
+  const allReports = db.prepare<[], { comment_id: string; reader: string; reason: ReportReason; created_at: string }>(
+    'SELECT r.* FROM reports r JOIN comments c ON c.id = r.comment_id ORDER BY c.seq, r.created_at, r.reader',
+  );
+  const liveKeys = db.prepare<[string], { key: string; fingerprint: string; comment_id: string; created_at: string }>(
+    'SELECT key, fingerprint, comment_id, created_at FROM idempotency_keys WHERE created_at >= ? ORDER BY created_at, key',
+  );
+  const importComment = db.prepare(`
+    INSERT INTO comments (id, article_id, article_url, title, comment, name, email, status, created_at)
+    VALUES (@id, @articleId, @articleUrl, @title, @comment, @name, @email, @status, @createdAt)
+    ON CONFLICT (id) DO NOTHING`);
+  const importReport = db.prepare(`
+    INSERT INTO reports (comment_id, reader, reason, created_at) VALUES (@commentId, @reader, @reason, @createdAt)
+    ON CONFLICT (comment_id, reader) DO NOTHING`);
+  const importKey = db.prepare(`
+    INSERT INTO idempotency_keys (key, fingerprint, comment_id, created_at) VALUES (@key, @fingerprint, @commentId, @createdAt)
+    ON CONFLICT (key) DO NOTHING`);
 
-  // One statement per number of ids, made when first asked for: the placeholders are part of the SQL.
-  const perArticles = new Map<number, { counts: Database.Statement<string[], { id: string; published: number; revision: number }>; revision: Database.Statement<string[], { revision: number }> }>();
+  // One statement per number of ids, made when first asked for (and kept, up to what a request may ask): the
+  // placeholders are part of the SQL.
+  const perArticles = new Map<
+    number,
+    {
+      counts: Database.Statement<string[], { id: string; published: number; revision: number }>;
+      revision: Database.Statement<string[], { revision: number }>;
+    }
+  >();
   const forArticles = (count: number) => {
     let statements = perArticles.get(count);
     if (!statements) {
@@ -363,7 +407,7 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
         counts: db.prepare(`SELECT article_id AS id, published, revision FROM articles WHERE article_id IN ${ids}`),
         revision: db.prepare(`SELECT COALESCE(SUM(revision), 0) AS revision FROM articles WHERE article_id IN ${ids}`),
       };
-      if (count <= 100) perArticles.set(count, statements);
+      if (count <= MAX_COUNT_ARTICLES) perArticles.set(count, statements);
     }
     return statements;
   };
@@ -433,9 +477,42 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
     return true;
   });
 
+  const importAll = db.transaction((records: TransferRecord[]) => {
+    let added = 0;
+    for (const record of records) {
+      const { kind, ...fields } = record;
+      const statement = kind === 'comment' ? importComment : kind === 'report' ? importReport : importKey;
+      const stored = statement.run(fields).changes;
+      // An imported comment counts, and changes its article, like one that came in.
+      if (stored && record.kind === 'comment' && record.status === 'published') changed(record.articleId, 1);
+      added += stored;
+    }
+    return { added, present: records.length - added };
+  });
+
+  // Another process holding the write lock past better-sqlite3's 5 s wait: the request may be sent again.
+  const busy = <T>(work: () => T): T => {
+    try {
+      return work();
+    } catch (error) {
+      if ((error as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new StoreUnavailable(error);
+      throw error;
+    }
+  };
+  // The desk's methods likewise.
+  const deskMethods = Object.fromEntries(
+    Object.entries(desk.methods).map(([name, method]) => [
+      name,
+      (...args: unknown[]) =>
+        (method as (...given: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => busy(() => {
+          throw error;
+        })),
+    ]),
+  ) as unknown as typeof desk.methods;
+
   return {
     // IMMEDIATE takes the write lock before reading, so another process cannot change what was read in between.
-    create: async (comment, status, key, options) => create.immediate(comment, status, key, options),
+    create: async (comment, status, key, options) => busy(() => create.immediate(comment, status, key, options)),
     published: async (articleId, { limit, order, afterId }) => readPage(articleId, limit, order, afterId),
     async counts(articleIds) {
       const ids = unique(articleIds);
@@ -454,7 +531,7 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       return ids.length ? forArticles(ids.length).revision.get(...ids)!.revision : 0;
     },
     report: async (commentId, reader, reason, threshold, options) =>
-      report.immediate(commentId, reader, reason, threshold, options?.alert),
+      busy(() => report.immediate(commentId, reader, reason, threshold, options?.alert)),
     pending: async () => pending.all().map(toComment),
     async reported() {
       const comments = new Map<string, ReportedComment & { total: number; seq: number }>();
@@ -468,8 +545,25 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
         .sort((a, b) => b.total - a.total || a.seq - b.seq)
         .map(({ total, seq, ...comment }) => comment);
     },
-    moderate: async (id, status) => moderate.immediate(id, status),
+    moderate: async (id, status) => busy(() => moderate.immediate(id, status)),
+    rateLimiter(_name, limit) {
+      const limiter = rateLimiter({ ...limit, now });
+      return { take: async (client) => limiter.take(client), wait: async (client) => limiter.wait(client) };
+    },
+    async *exportRecords() {
+      // A page at a time, never an open cursor: requests may use the connection between two pages.
+      for (let last = 0, rows: Row[]; (rows = commentsAfter.all(last)).length; last = rows[rows.length - 1].seq) {
+        for (const row of rows) yield { kind: 'comment', ...toComment(row) };
+      }
+      for (const row of allReports.all()) {
+        yield { kind: 'report', commentId: row.comment_id, reader: row.reader, reason: row.reason, createdAt: row.created_at };
+      }
+      for (const row of liveKeys.all(new Date(now() - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString())) {
+        yield { kind: 'idempotencyKey', key: row.key, fingerprint: row.fingerprint, commentId: row.comment_id, createdAt: row.created_at };
+      }
+    },
+    importRecords: async (records) => busy(() => importAll.immediate(records)),
     close: async () => void db.close(),
-    ...desk.methods,
+    ...deskMethods,
   };
 }

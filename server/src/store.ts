@@ -1,7 +1,8 @@
 /**
  * Where comments are kept. The routes use only the `CommentStore` interface, so another engine needs only another
  * implementation of it: every method returns a promise, as the drivers of networked databases do. SQLite
- * (`sqlite-store.ts`) is the default.
+ * (`sqlite-store.ts`) is the default; PostgreSQL (`postgres-store.ts`) serves several processes as one. One
+ * conformance suite (`test/store-conformance.ts`) holds both to the same answers.
  */
 import { createHash } from 'node:crypto';
 import type { CommentOrder, CommentRequest, CreatedAnswer, PublishedComment, ReportReason } from '../../src/contract.js';
@@ -73,12 +74,12 @@ export interface ReportedComment extends StoredComment {
 
 /**
  * The store keeps, per article, a revision: a number that grows with every change a reader may see of it (a comment
- * published, approved, rejected, hidden by reports or erased; each changes the list or its `total`), in the same
- * transaction as the change. The server's ETags are made of it, so every process behind a cache agrees on them.
+ * published, approved, rejected once published, hidden by reports; each changes the list or its `total`), in the
+ * same transaction as the change. An erasure, when stores have one, must move it too. The server's ETags are made of it, so every process behind a cache agrees on them.
  * It is a millisecond time where the clock allows (or the last one plus one), so that a database started afresh
  * does not give an old ETag to new content. 0 for an article with nothing published ever.
  */
-export interface CommentStore {
+export interface CommentStore extends DeskStore {
   /**
    * Stores a comment, with its idempotency key if it has one, in one transaction. A key names one comment for
    * `IDEMPOTENCY_KEY_LIFETIME_MS`; after that it may name another.
@@ -111,9 +112,31 @@ export interface CommentStore {
    * a moderator has read it.
    */
   moderate(id: string, status: 'published' | 'rejected'): Promise<boolean>;
+  /**
+   * A limit of `count` events per client in `windowSeconds`, kept where every process of this store sees it: named,
+   * so that two limits (comments, sign-ins) never count each other's events.
+   */
+  rateLimiter(name: string, limit: RateLimit): SharedRateLimiter;
+  /**
+   * Everything kept but rate-limit counts and what follows from the rest (articles' counts and revisions): comments
+   * in the order they came, their reports, then live idempotency keys.
+   */
+  exportRecords(): AsyncIterable<TransferRecord>;
+  /**
+   * Adds the records in one transaction, comments in the order given after those already kept, each counted on its
+   * article as if it had come in. A comment, report or key already kept is left as it is: importing a file twice
+   * adds nothing.
+   */
+  importRecords(records: TransferRecord[]): Promise<{ added: number; present: number }>;
   close(): Promise<void>;
 
-  // The moderation desk (types in desk-types.ts). Everything that several server processes must agree on is here.
+}
+
+/**
+ * The moderation desk's part of the store (types in desk-types.ts). Everything that several server processes must
+ * agree on is here: accounts, sessions, the queues, the audit trail, blocks, word lists, sender records, the outbox.
+ */
+export interface DeskStore {
   addModerator(name: string, role: Role, passwordHash: string): Promise<boolean>;
   removeModerator(name: string): Promise<boolean>;
   setPassword(name: string, passwordHash: string): Promise<boolean>;
@@ -182,6 +205,38 @@ export interface CreateOptions {
   reason?: string;
   /** The status to answer, when it is not the one stored (a rejected comment is answered as the rules say). */
   answer?: CreatedAnswer['status'];
+}
+
+export interface RateLimit {
+  count: number;
+  windowSeconds: number;
+  /** Most clients remembered at once where they are kept in memory; a database table is bounded by its window. */
+  maxClients?: number;
+}
+
+export interface SharedRateLimiter {
+  /** Records an event if the client may have one: 0, else the seconds until it may (and records nothing). */
+  take(client: string): Promise<number>;
+  /** The seconds until the client may have an event, 0 if now; records nothing. */
+  wait(client: string): Promise<number>;
+}
+
+/** One line of an export (JSON Lines): what the server keeps, in words of the contract rather than of a schema. */
+export type TransferRecord =
+  | ({ kind: 'comment' } & StoredComment)
+  /** `reader` is the reporting client's address. */
+  | { kind: 'report'; commentId: string; reader: string; reason: ReportReason; createdAt: string }
+  | { kind: 'idempotencyKey'; key: string; fingerprint: string; commentId: string; createdAt: string };
+
+/**
+ * The database cannot be reached just now (down, restarting, a connection cut, too busy): the request may succeed
+ * if sent again in a moment, so it is answered 503 with `Retry-After` rather than 500.
+ */
+export class StoreUnavailable extends Error {
+  constructor(cause: unknown) {
+    super(`the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'StoreUnavailable';
+  }
 }
 
 /**

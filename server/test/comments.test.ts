@@ -125,7 +125,9 @@ describe('when text is hostile', () => {
   });
 
   it('takes only an http(s) article URL, or none', async () => {
-    for (const articleUrl of ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://news.example/a', 'news.example/a', 'https://news example/a', 'java\nscript:alert(1)']) {
+    const refused = ['javascript:alert(1)', ' JavaScript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://news.example/a'];
+    refused.push('news.example/a', 'https://news example/a', 'java\nscript:alert(1)');
+    for (const articleUrl of refused) {
       assert.equal((await errorsFor({ articleUrl })).articleUrl, 'This article cannot take comments.', articleUrl);
     }
     for (const articleUrl of ['', 'https://news.example/a?b=c#d', 'HTTP://NEWS.EXAMPLE/', 'http://localhost:8000/demo/']) {
@@ -154,14 +156,18 @@ describe('when text is hostile', () => {
 
   it('refuses one character piled with thousands of marks, and keeps real clusters', async () => {
     const pile = `Z${'\u0301\u0300\u0336'.repeat(15_000)}algo`;
-    assert.equal((await errorsFor({ comment: pile })).comment, 'One character here is stacked with too many marks. Please remove some.');
+    const { comment } = await errorsFor({ comment: pile });
+    assert.equal(comment, 'Please remove the marks piled on one character.');
     const real = [
-      'H\u0336\u0321\u0328\u0319\u0349e\u0337\u0301\u0300\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c\u030d\u030e\u030f\u0310 comes', // Zalgo: 20 marks
+      // Zalgo, 5 and 20 marks
+      'H\u0336\u0321\u0328\u0319\u0349e\u0337\u0301\u0300\u0302\u0303\u0304\u0305\u0306\u0307\u0308\u0309\u030a\u030b\u030c\u030d\u030e\u030f\u0310 comes',
       '\u{1F9D1}\u{1F3FC}\u200d\u2764\ufe0f\u200d\u{1F48B}\u200d\u{1F9D1}\u{1F3FD}', // kiss, two skin tones: 10 code points
       '\u{1F3F4}\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}', // flag of England: 7
       'र्त्स्न्यं', // a Sanskrit conjunct
     ];
-    for (const comment of real) assert.equal((await post(server, validComment({ articleId: 'clusters', comment }))).status, 201, comment);
+    for (const comment of real) {
+      assert.equal((await post(server, validComment({ articleId: 'clusters', comment }))).status, 201, comment);
+    }
   });
 });
 
@@ -244,6 +250,37 @@ describe('when the store fails', () => {
       const text = await response.text();
       assert.equal(errorAnswer.parse(JSON.parse(text)).error, 'internal');
       assert.doesNotMatch(text, /secret|at |Error/);
+    } finally {
+      console.error = originalError;
+    }
+  });
+});
+
+describe('when the database is briefly out of reach', () => {
+  it('answers 503 with Retry-After and the contract’s error body, so that the element sends again', async () => {
+    const { createApp } = await import('../src/app.js');
+    const { settingsFromEnvironment } = await import('../src/settings.js');
+    const { StoreUnavailable } = await import('../src/store.js');
+    const store = brokenStore(new StoreUnavailable(new Error('connect ECONNREFUSED 127.0.0.1:5432')));
+    const app = createApp(settingsFromEnvironment({}), store, () => 'client');
+    const originalError = console.error;
+    console.error = () => {};
+    try {
+      for (const request of [
+        app.request('/api/comments', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(validComment({ elapsed: 60_000 })),
+        }),
+        app.request('/api/comments?articleId=x'),
+      ]) {
+        const response = await request;
+        assert.equal(response.status, 503);
+        assert.ok(Number(response.headers.get('retry-after')) > 0);
+        const text = await response.text();
+        assert.equal(errorAnswer.parse(JSON.parse(text)).error, 'unavailable');
+        assert.doesNotMatch(text, /ECONNREFUSED|5432/);
+      }
     } finally {
       console.error = originalError;
     }

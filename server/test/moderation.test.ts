@@ -105,9 +105,9 @@ describe('signing in to the desk', () => {
   it('ends every session of a moderator whose password changes or who is removed', async () => {
     await addModerator(server, 'ravi', PASSWORD);
     const { cookie } = await signIn(server, 'ravi', PASSWORD);
-    const { sqliteStore } = await import('../src/sqlite-store.js');
+    const { openStore } = await import('../src/server.js');
     const { hashPassword } = await import('../src/auth.js');
-    const store = sqliteStore(server.dataDir);
+    const store = await openStore(server.settings);
     try {
       await store.setPassword('ravi', await hashPassword('another long password'));
       assert.equal((await deskApi(server, cookie!, 'GET', 'me')).status, 401);
@@ -281,7 +281,7 @@ describe('the moderator command', () => {
     spawnSync(process.execPath, ['--import', 'tsx', 'src/moderator-cli.ts', ...args], {
       input,
       encoding: 'utf8',
-      env: { ...process.env, DATA_DIR: server.dataDir },
+      env: { ...process.env, DATA_DIR: server.dataDir, ...(server.settings.databaseUrl ? { DATABASE_URL: server.settings.databaseUrl } : {}) },
       timeout: 30_000,
     });
 

@@ -150,6 +150,15 @@ describe('when several readers report one comment (REPORT_THRESHOLD)', () => {
     assert.equal((await report(server, id, { reason: 'spam' }, reader('203.0.113.4'))).status, 404);
   });
 
+  it('counts an IPv6 /64 as one reader, so one network cannot hide a comment alone', async () => {
+    const id = await posted(server, { articleId: 'one-network' });
+    for (const address of ['2001:db8:1:2::1', '2001:db8:1:2::2', '2001:db8:1:2:ffff::3']) {
+      await report(server, id, { reason: 'spam' }, reader(address));
+    }
+    assert.deepEqual((await published(server, 'one-network')).comments.map((c) => c.id), [id]);
+    assert.equal((await report(server, id, { reason: 'spam' }, reader('2001:db8:1:3::1'))).status, 201);
+  });
+
   it('counts each address as one reader, whatever it sends, and hides the comment once when readers report at once', async () => {
     const id = await posted(server, { articleId: 'at-once' });
     const statuses = await Promise.all(

@@ -28,6 +28,36 @@ describe('reading the settings from the environment', () => {
     assert.throws(() => settingsFromEnvironment({ HEADERS_TIMEOUT_SECONDS: '0' }), /HEADERS_TIMEOUT_SECONDS must be/);
   });
 
+  it('takes DATABASE_URL for PostgreSQL, and its pool size, statement timeout and TLS', () => {
+    const sqlite = settingsFromEnvironment({});
+    assert.equal(sqlite.databaseUrl, undefined);
+    assert.deepEqual([sqlite.databasePoolSize, sqlite.databaseStatementTimeoutMs, sqlite.databaseSsl], [10, 5000, undefined]);
+    const settings = settingsFromEnvironment({
+      DATABASE_URL: 'postgres://comments:secret@db.internal:5432/comments',
+      DATABASE_POOL_SIZE: '20',
+      DATABASE_STATEMENT_TIMEOUT_MS: '2000',
+      DATABASE_SSL: 'verify-full',
+    });
+    assert.equal(settings.databaseUrl, 'postgres://comments:secret@db.internal:5432/comments');
+    assert.deepEqual([settings.databasePoolSize, settings.databaseStatementTimeoutMs, settings.databaseSsl], [20, 2000, 'verify-full']);
+    assert.throws(() => settingsFromEnvironment({ DATABASE_URL: 'mysql://db/comments' }), /DATABASE_URL must start with postgres:\/\//);
+    assert.throws(() => settingsFromEnvironment({ DATABASE_URL: 'comments' }), /DATABASE_URL must be a URL/);
+    assert.throws(() => settingsFromEnvironment({ DATABASE_POOL_SIZE: '0' }), /DATABASE_POOL_SIZE must be a whole number ≥ 1/);
+    assert.throws(() => settingsFromEnvironment({ DATABASE_POOL_SIZE: '2.5' }), /DATABASE_POOL_SIZE must be a whole number/);
+    assert.throws(() => settingsFromEnvironment({ DATABASE_SSL: 'yes' }), /DATABASE_SSL must be off, require or verify-full/);
+  });
+
+  it('lets DATABASE_SSL override the URL’s sslmode, and the URL decide without it', async () => {
+    const { connectionConfig } = await import('../src/postgres-store.js');
+    const url = 'postgres://u:p%40ss@db.internal/comments?sslmode=disable&application_name=x';
+    assert.deepEqual(connectionConfig(url), { connectionString: url });
+    const required = connectionConfig(url, 'require');
+    assert.deepEqual(required.ssl, { rejectUnauthorized: false });
+    assert.equal(required.connectionString, 'postgres://u:p%40ss@db.internal/comments?application_name=x');
+    assert.deepEqual(connectionConfig(url, 'verify-full').ssl, { rejectUnauthorized: true });
+    assert.equal(connectionConfig(url, 'off').ssl, false);
+  });
+
   it('takes REPORT_THRESHOLD as a whole number of readers from 1, 3 by default', () => {
     assert.equal(settingsFromEnvironment({}).reportThreshold, 3);
     assert.equal(settingsFromEnvironment({ REPORT_THRESHOLD: '1' }).reportThreshold, 1);

@@ -1,54 +1,62 @@
 /**
- * `loading="lazy"`: the form renders only once the element comes near the viewport (most comment boxes sit below the
- * fold). The observer follows the element: it stops on disconnect and starts again when the element is put back.
+ * Whether a part of the element has come near the viewport: the whole element for `loading="lazy"` (most comment
+ * boxes sit below the fold), and the place of the list under the form, whose chunk loads only then. The observer
+ * follows the element: it stops on disconnect and starts again after the next render, so an element moved in the
+ * page before it came near still renders.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
 export class ViewportController implements ReactiveController {
-  /** The element has come within `margin` of the viewport at least once. */
+  /** The target has come within the margin of the viewport at least once. */
   near = false;
   #observer?: IntersectionObserver;
-
-  readonly #host: ReactiveControllerHost & Element & { loading: 'eager' | 'lazy' };
+  #watching?: Element;
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #target: () => Element | null | undefined;
   readonly #margin: string;
+  readonly #onNear?: () => void;
 
-  constructor(host: ReactiveControllerHost & Element & { loading: 'eager' | 'lazy' }, margin = '400px') {
+  constructor(
+    host: ReactiveControllerHost & HTMLElement,
+    target: () => Element | null | undefined,
+    margin: string,
+    onNear?: () => void,
+  ) {
     this.#host = host;
+    this.#target = target;
     this.#margin = margin;
+    this.#onNear = onNear;
     host.addController(this);
   }
 
-  /** Whether the form may render: always with `loading="eager"`, else once near. */
-  get shown(): boolean {
-    return this.#host.loading !== 'lazy' || this.near;
+  hostConnected(): void {
+    if (!this.near) this.#host.requestUpdate();
   }
 
-  hostConnected(): void {
-    this.watch();
+  hostUpdated(): void {
+    const target = this.#target();
+    if (this.near || !target || target === this.#watching) return;
+    this.#stop();
+    this.#watching = target;
+    this.#observer = new IntersectionObserver(
+      (entries) => {
+        if (!entries.some((entry) => entry.isIntersecting)) return;
+        this.near = true;
+        this.#stop();
+        this.#onNear?.();
+        this.#host.requestUpdate();
+      },
+      { rootMargin: this.#margin },
+    );
+    this.#observer.observe(target);
   }
 
   hostDisconnected(): void {
     this.#stop();
   }
 
-  /** Starts watching, when `loading="lazy"` and not yet near; call again after `loading` changes. */
-  watch(): void {
-    this.#stop();
-    if (this.shown || !this.#host.isConnected) return;
-    this.#observer = new IntersectionObserver(
-      (entries) => {
-        if (!entries.some((entry) => entry.isIntersecting)) return;
-        this.near = true;
-        this.#stop();
-        this.#host.requestUpdate();
-      },
-      { rootMargin: this.#margin },
-    );
-    this.#observer.observe(this.#host);
-  }
-
   #stop(): void {
     this.#observer?.disconnect();
-    this.#observer = undefined;
+    this.#observer = this.#watching = undefined;
   }
 }

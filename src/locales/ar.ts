@@ -85,7 +85,7 @@ export default {
   },
   emailInvalid: 'يُرجى إدخال عنوان بريد إلكتروني مثل name@example.com.',
   invalidCharacters: 'يُرجى إزالة أحرف التحكم غير المرئية من هذا النص.',
-  tooManyMarks: 'تتراكم فوق أحد الأحرف هنا علامات كثيرة جدًا. يُرجى إزالة بعضها.',
+  tooManyMarks: 'يُرجى إزالة العلامات المتراكمة على حرف واحد.',
   articleInvalid: 'لا يمكن التعليق على هذا المقال.',
   commentsHeading: {
     zero: 'لا تعليقات',

@@ -47,7 +47,7 @@ export default {
   emailTooLong: { other: 'कृपया ईमेल पता {count} अक्षरों के भीतर रखें।' },
   emailInvalid: 'कृपया name@example.com जैसा ईमेल पता लिखें।',
   invalidCharacters: 'कृपया इस पाठ से अदृश्य नियंत्रण वर्ण हटाएँ।',
-  tooManyMarks: 'यहाँ एक अक्षर पर बहुत सारे चिह्न एक के ऊपर एक लगे हैं। कृपया कुछ हटाएँ।',
+  tooManyMarks: 'कृपया एक अक्षर पर जमा हुए चिह्न हटाएँ।',
   articleInvalid: 'इस लेख पर टिप्पणी नहीं की जा सकती।',
   commentsHeading: { one: '{count} टिप्पणी', other: '{count} टिप्पणियाँ' },
   noComments: 'अभी कोई टिप्पणी नहीं। पहली टिप्पणी आप लिखें।',

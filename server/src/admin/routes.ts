@@ -16,7 +16,6 @@ import { rateLimitKey } from '../client-address.js';
 import { QUEUES, type DeskQuery, type Queue, type Role, type WordLists } from '../desk-types.js';
 import { ipRange } from '../ip-range.js';
 import { isClosed } from '../moderation.js';
-import { rateLimiter } from '../rate-limit.js';
 import type { Settings } from '../settings.js';
 import type { CommentStore } from '../store.js';
 
@@ -139,7 +138,8 @@ function text(value: unknown, max: number): string | undefined {
 /** The desk's routes, all under `/admin`; mount with `app.route('/', …)`. */
 export function adminRoutes(settings: Settings, store: CommentStore, clientAddress: (c: Context) => string): Hono<Env> {
   const admin = new Hono<Env>();
-  const signIns = rateLimiter({
+  // Kept by the store: on PostgreSQL, a client held back on one process is held back on all.
+  const signIns = store.rateLimiter('sign-ins', {
     count: settings.signInLimitCount,
     windowSeconds: settings.signInLimitWindowSeconds,
     maxClients: settings.rateLimitMaxClients,
@@ -169,7 +169,7 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
 
   /** Refused for too many failed tries from this client: the seconds to wait, else 0. */
   const tooMany = (c: Context) => signIns.wait(rateLimitKey(clientAddress(c)));
-  const failedTry = (c: Context) => void signIns.take(rateLimitKey(clientAddress(c)));
+  const failedTry = async (c: Context) => void (await signIns.take(rateLimitKey(clientAddress(c))));
 
   admin.use('/admin/*', async (c, next) => {
     // Closed until someone can get in: no admin token and no moderator account yet.
@@ -228,7 +228,7 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
     '/admin/sign-in',
     limitBody(8_000, 'sign-in form'),
     async (c) => {
-      const wait = tooMany(c);
+      const wait = await tooMany(c);
       if (wait) {
         c.header('Retry-After', String(wait));
         return c.html(signInPage(`Too many failed sign-ins from this address; try again in ${Math.ceil(wait / 60)} min.`), 429);
@@ -243,7 +243,7 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
       // Checked even for an unknown name, against a decoy: the time taken does not tell which names exist.
       const right = await verifyPassword(password, moderator?.passwordHash);
       if (!moderator || !right) {
-        failedTry(c);
+        await failedTry(c);
         return c.html(signInPage('Wrong name or password.', name.slice(0, 64)), 401);
       }
       // Always a new session, whatever cookie came: a session id planted before sign-in is never promoted.
@@ -275,13 +275,13 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
         const [scheme, token = ''] = authorization.split(' ', 2);
         // A client that guessed wrong too often is refused before its token is looked at, right or wrong: otherwise
         // the answer to the right one would still tell a guesser that it was right.
-        const wait = tooMany(c);
+        const wait = await tooMany(c);
         if (wait) {
           c.header('Retry-After', String(wait));
           return fail(c, 429, 'too_many_attempts', `Too many failed sign-ins from this address; try again in ${wait} s.`);
         }
         if (!/^bearer$/i.test(scheme) || !settings.adminToken || !sameToken(token, settings.adminToken)) {
-          failedTry(c);
+          await failedTry(c);
           c.header('WWW-Authenticate', 'Bearer realm="news-comments moderation"');
           return fail(c, 401, 'unauthorized', 'The admin token is wrong.');
         }

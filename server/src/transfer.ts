@@ -1,0 +1,146 @@
+/**
+ * The publisher's data in and out: everything a store keeps but rate-limit counts, as JSON Lines (a header line,
+ * then one record a line), and back; or a Disqus export in. A file is read and checked whole before the database
+ * is touched, and imported in one transaction: a bad file imports nothing.
+ */
+import * as z from 'zod/mini';
+import { REPORT_REASONS, isCleanText } from '../../src/contract.js';
+import { TransferError, readDisqus } from './disqus.js';
+import type { CommentStore, TransferRecord } from './store.js';
+
+export { TransferError };
+
+/** The first line of an export; `version` changes only if a record's meaning does. */
+export const HEADER = { format: 'news-comments', version: 1 } as const;
+
+const text = (min = 0, max = 1_000_000) =>
+  z.string().check(z.minLength(min), z.maxLength(max), z.refine(isCleanText, 'must not contain control characters'));
+// Kept as the stores write times, so that their text compares as their time does.
+const time = z.pipe(
+  z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time')),
+  z.transform((value) => new Date(value).toISOString()),
+);
+const record = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('comment'),
+    id: text(1, 200),
+    articleId: text(1, 1000),
+    articleUrl: text(0, 4000),
+    title: text(),
+    comment: text(1),
+    name: text(1),
+    email: text(0, 1000),
+    status: z.enum(['pending', 'published', 'rejected']),
+    createdAt: time,
+  }),
+  z.object({
+    kind: z.literal('report'),
+    commentId: text(1, 200),
+    reader: text(1, 200),
+    reason: z.enum(REPORT_REASONS),
+    createdAt: time,
+  }),
+  z.object({
+    kind: z.literal('idempotencyKey'),
+    key: text(1, 200),
+    fingerprint: text(1, 200),
+    commentId: text(1, 200),
+    createdAt: time,
+  }),
+]);
+
+/** The first problem of a record in words: which field, and what it must be. */
+function problem({ issues: [issue] }: z.core.$ZodError): string {
+  const field = issue.path.join('.') || 'the record';
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${field} must be ${issue.expected === 'string' ? 'text' : `a ${issue.expected}`}`;
+    case 'invalid_value':
+      return `${field} must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    case 'too_small':
+      return `${field} must not be empty`;
+    case 'too_big':
+      return `${field} must be at most ${issue.maximum} characters`;
+    default:
+      return `${field} ${issue.message}`;
+  }
+}
+
+export interface ReadFile {
+  format: 'news-comments' | 'disqus';
+  records: TransferRecord[];
+  /** What was left out, and why (Disqus: deleted and spam posts). */
+  skipped: Record<string, number>;
+}
+
+/** JSON Lines of an export, checked line by line; the first problem stops it, naming its line. */
+function readJsonLines(content: string): ReadFile {
+  const lines = content.split('\n');
+  const records: TransferRecord[] = [];
+  const comments = new Set<string>();
+  lines.forEach((line, index) => {
+    if (index === 0 || !line.trim()) return;
+    const where = `line ${index + 1}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new TransferError(`${where} is not JSON`);
+    }
+    const kind = (value as { kind?: unknown })?.kind;
+    if (kind !== 'comment' && kind !== 'report' && kind !== 'idempotencyKey') {
+      throw new TransferError(`${where}: unknown record kind ${JSON.stringify(kind)} (from a newer server?)`);
+    }
+    const parsed = record.safeParse(value);
+    if (!parsed.success) {
+      throw new TransferError(`${where}: ${problem(parsed.error)}`);
+    }
+    const item = parsed.data;
+    if (item.kind === 'comment') comments.add(item.id);
+    else if (!comments.has(item.commentId)) {
+      const what = item.kind === 'report' ? 'report' : 'idempotency key';
+      throw new TransferError(`${where}: the ${what} names comment ${item.commentId}, which is not before it in the file`);
+    }
+    records.push(item);
+  });
+  return { format: 'news-comments', records, skipped: {} };
+}
+
+/** The records of a file, whichever format its content shows; a `TransferError` for anything else. */
+export function readTransferFile(content: string): ReadFile {
+  const start = content.replace(/^\uFEFF/, '').trimStart();
+  if (start.startsWith('<')) {
+    const { records, skipped } = readDisqus(start);
+    for (const item of records) {
+      const parsed = record.safeParse(item);
+      if (!parsed.success) throw new TransferError(`${item.kind} ${'id' in item ? item.id : ''}: ${problem(parsed.error)}`);
+    }
+    return { format: 'disqus', records, skipped };
+  }
+  const firstLine = start.includes('\n') ? start.slice(0, start.indexOf('\n')) : start;
+  let header: unknown;
+  try {
+    header = JSON.parse(firstLine);
+  } catch {
+    // not JSON: said below
+  }
+  const { format, version } = (header ?? {}) as { format?: unknown; version?: unknown };
+  if (format !== HEADER.format) {
+    throw new TransferError('unknown format: the file is neither a news-comments export (JSON Lines) nor a Disqus export (XML)');
+  }
+  if (version !== HEADER.version) {
+    throw new TransferError(`the export is of version ${JSON.stringify(version)}; this server reads version ${HEADER.version}`);
+  }
+  return readJsonLines(start);
+}
+
+/** Writes the header and every record, one JSON line each; answers how many of each kind. */
+export async function exportRecords(store: CommentStore, write: (line: string) => Promise<void>): Promise<Record<string, number>> {
+  const counts: Record<string, number> = { comment: 0, report: 0, idempotencyKey: 0 };
+  await write(`${JSON.stringify({ ...HEADER, exportedAt: new Date().toISOString() })}\n`);
+  for await (const item of store.exportRecords()) {
+    counts[item.kind]++;
+    await write(`${JSON.stringify(item)}\n`);
+  }
+  return counts;
+}
