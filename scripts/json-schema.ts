@@ -48,6 +48,14 @@ request.properties!.email.format = 'email';
 request.properties!.articleUrl.description = 'An http: or https: URL without spaces, or empty.';
 request.properties!.website.description = 'Hidden from people; a request that fills it is taken for spam.';
 request.properties!.elapsed.description = 'Milliseconds between the form appearing and sending; too fast is spam.';
+request.properties!.articleTitle.description = "Optional: the article's title as the page shows it, for moderators.";
+
+const list = schema(
+  commentListAnswer,
+  `GET ?articleId=…&limit=…&order=…&before=…: a page of the article's published comments (limit 1 to ${MAX_PAGE_SIZE}, 20 by default; order newest (default) or oldest; before = the previous page's next, to continue in the same order). Cache-Control: public, max-age=10, stale-while-revalidate=60, a strong ETag, and 304 to If-None-Match.`,
+);
+list.properties!.closed.description =
+  'Optional, true when the article takes no new comments (a post gets 403 comments_closed); left out while it is open.';
 
 const document = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -57,11 +65,11 @@ const document = {
     Created: schema(createdAnswer, '201 (any 2xx): stored. "pending" waits for a moderator.'),
     FieldErrors: schema(fieldErrorsAnswer, '400 (any 4xx): a message per field, in words for the reader.'),
     RateLimited: schema(rateLimitedAnswer, '429, with a Retry-After header in seconds.'),
-    Error: schema(errorAnswer, 'Any other refusal or failure: 403, 404, 413, 415, 500.'),
-    CommentList: schema(
-      commentListAnswer,
-      `GET ?articleId=…&limit=…&order=…&before=…: a page of the article's published comments (limit 1 to ${MAX_PAGE_SIZE}, 20 by default; order newest (default) or oldest; before = the previous page's next, to continue in the same order). Cache-Control: public, max-age=10, stale-while-revalidate=60, a strong ETag, and 304 to If-None-Match.`,
+    Error: schema(
+      errorAnswer,
+      'Any other refusal or failure: 403 (error "comments_closed" when the article takes no new comments), 404, 413, 415, 500.',
     ),
+    CommentList: list,
     CommentCounts: schema(
       commentCountsAnswer,
       `GET /counts?articleId=a&articleId=b…: published comments of each article named (1 to ${MAX_COUNT_ARTICLES}), 0 for those with none. Cached like CommentList.`,

@@ -216,6 +216,16 @@ describe('approving and rejecting many at once', () => {
     }
   });
 
+  it('serves only its own files, whatever name is asked for', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString', '..%2Froutes.ts', 'desk.js%00', 'hasOwnProperty']) {
+      const response = await fetch(`${server.url}/admin/assets/${name}`);
+      assert.equal(response.status, 404, name);
+      errorAnswer.parse(await response.json());
+    }
+    const script = await fetch(`${server.url}/admin/assets/desk.js`);
+    assert.equal(script.headers.get('content-type'), 'text/javascript; charset=utf-8');
+  });
+
   it('answers 404 with JSON for routes and methods the API does not have', async () => {
     for (const [method, path] of [['GET', 'nothing'], ['DELETE', 'comments'], ['GET', 'comments/approve'], ['PATCH', 'word-lists']]) {
       const response = await deskApi(server, cookie, method, path);

@@ -146,9 +146,7 @@ function renderQueue() {
 function renderComment(comment) {
   const titleId = `title-${comment.id}`;
   const article = comment.articleTitle || comment.articleId;
-  const articleLink = /^https?:\/\//i.test(comment.articleUrl)
-    ? h('a', { href: comment.articleUrl, target: '_blank', rel: 'noopener noreferrer' }, h('bdi', {}, article))
-    : h('bdi', {}, article);
+  const articleLink = linkTo(comment.articleUrl, article);
   const reasons = Object.entries(comment.reports.reasons).map(([reason, count]) => `${REASON_NAMES[reason] ?? reason}: ${count}`);
   const leaves = (decision) => queueAfter(comment, decision) !== state.view;
   const button = (action, label, extra = {}) =>
@@ -206,6 +204,12 @@ function renderComment(comment) {
     h('div', { class: 'sender', hidden: true }),
   );
 }
+
+/** A link to an article's page, only ever http(s), opened apart from the desk; else the name as text. */
+const linkTo = (url, name) =>
+  /^https?:\/\//i.test(url ?? '')
+    ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, h('bdi', {}, name))
+    : h('bdi', {}, name);
 
 /** The queue a comment is in after a decision. */
 const queueAfter = (comment, decision) => (decision === 'approve' ? 'published' : 'rejected');
@@ -395,7 +399,7 @@ async function loadArticles() {
       return h(
         'tr',
         {},
-        h('td', {}, article.articleUrl ? h('a', { href: article.articleUrl, target: '_blank', rel: 'noopener noreferrer' }, h('bdi', {}, name)) : h('bdi', {}, name)),
+        h('td', {}, linkTo(article.articleUrl, name)),
         h('td', {}, article.firstCommentAt ? dates.format(new Date(article.firstCommentAt)) : '—'),
         h('td', {}, String(article.pending)),
         h('td', {}, String(article.published)),

@@ -58,11 +58,12 @@ const limitBody = (maxSize: number, what: string) =>
 
 // The desk's files, read once: they are part of the server, not uploads.
 const asset = (name: string) => readFileSync(new URL(name, import.meta.url), 'utf8');
-const ASSETS: Record<string, { body: string; type: string }> = {
-  'desk.js': { body: asset('./desk.js'), type: 'text/javascript; charset=utf-8' },
-  'desk.css': { body: asset('./desk.css'), type: 'text/css; charset=utf-8' },
-  'desk.svg': { body: asset('./desk.svg'), type: 'image/svg+xml' },
-};
+// A Map, not an object: a name such as `__proto__` must find nothing.
+const ASSETS = new Map([
+  ['desk.js', { body: asset('./desk.js'), type: 'text/javascript; charset=utf-8' }],
+  ['desk.css', { body: asset('./desk.css'), type: 'text/css; charset=utf-8' }],
+  ['desk.svg', { body: asset('./desk.svg'), type: 'image/svg+xml' }],
+]);
 const DESK_PAGE = asset('./desk.html');
 
 /**
@@ -188,7 +189,7 @@ export function adminRoutes(settings: Settings, store: CommentStore, clientAddre
   });
 
   admin.get('/admin/assets/:name', (c) => {
-    const file = ASSETS[c.req.param('name')];
+    const file = ASSETS.get(c.req.param('name'));
     if (!file) return fail(c, 404, 'not_found', 'There is nothing here.');
     return c.body(file.body, 200, { 'Content-Type': file.type });
   });
