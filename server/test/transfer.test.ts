@@ -196,6 +196,37 @@ describe('importing a Disqus export', () => {
   });
 });
 
+describe('when a Disqus file is built to stall the import', () => {
+  const dataDir = join(work, 'stalling');
+  const hostileFile = join(work, 'stalling.xml');
+
+  // Each of these took time growing with the square of its size: a megabyte of one took minutes, ten took hours.
+  // Run as a command with the helper's 60 s limit, since a stalled regular expression would stall the test too.
+  it('reads long runs of spaces, unclosed tags and links, and deep nesting at once', () => {
+    const post = (id: number, message: string) =>
+      `<post dsq:id="${id}"><message><![CDATA[${message}]]></message><createdAt>2019-05-02T09:15:00Z</createdAt>` +
+      `<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author><thread dsq:id="1" /></post>`;
+    const megabyte = 900_000;
+    const messages = [
+      `spaces${' '.repeat(megabyte)}end`,
+      `${'<'.repeat(megabyte)}end`,
+      `${'<a '.repeat(megabyte / 3)}end`,
+      `${'<li'.repeat(megabyte / 3)}end`,
+      `${'<a href="https://example.org/">x'.repeat(megabyte / 32)}end`,
+    ];
+    const depth = 300_000;
+    writeFileSync(
+      hostileFile,
+      '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">' +
+        '<thread dsq:id="1"><id>stalling</id><link>https://news.example/stalling</link><title>T</title></thread>' +
+        `${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}${messages.map((message, index) => post(index + 1, message)).join('')}</disqus>`,
+    );
+    const result = run('import', hostileFile, { DATA_DIR: dataDir });
+    assert.equal(result.status, 0, result.stderr || 'killed after 60 s');
+    assert.match(result.stdout, /5 added/);
+  });
+});
+
 describe('when the file cannot be imported', () => {
   const dataDir = join(work, 'refused');
   const badExport = join(work, 'bad.jsonl');
