@@ -15,9 +15,15 @@ export const HEADER = { format: 'news-comments', version: 1 } as const;
 
 const text = (min = 0, max = 1_000_000) =>
   z.string().check(z.minLength(min), z.maxLength(max), z.refine(isCleanText, 'must not contain control characters'));
+// Years 1 to 9999, the dates both stores keep: PostgreSQL refuses year 0 and years of five digits, which SQLite
+// would keep as text sorting before every other date.
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 // Kept as the stores write times, so that their text compares as their time does.
 const time = z.pipe(
-  z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time')),
+  z.string().check(
+    z.refine((value) => Date.parse(value) >= EARLIEST && Date.parse(value) <= LATEST, 'must be a date and time between the years 1 and 9999'),
+  ),
   z.transform((value) => new Date(value).toISOString()),
 );
 const record = z.discriminatedUnion('kind', [

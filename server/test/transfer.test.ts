@@ -263,6 +263,9 @@ describe('when the file cannot be imported', () => {
     const cases: Array<[string, RegExp]> = [
       [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'deleted', createdAt: '2025-03-01T12:00:00Z' }), /line 3: status must be one of "pending", "published", "rejected"/],
       [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'published', createdAt: 'yesterday' }), /line 3: createdAt must be a date/],
+      // Dates JavaScript reads but PostgreSQL refuses, and SQLite would keep as text sorting before every other date.
+      [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'published', createdAt: '+275760-09-13T00:00:00.000Z' }), /line 3: createdAt must be a date and time between the years 1 and 9999/],
+      [JSON.stringify({ kind: 'report', commentId: 'good', reader: '192.0.2.1', reason: 'spam', createdAt: '0000-12-31T23:59:59Z' }), /line 3: createdAt must be a date and time between the years 1 and 9999/],
       [JSON.stringify({ kind: 'comment', ...validComment({ name: 'bell\u0007' }), id: 'bad', status: 'published', createdAt: '2025-03-01T12:00:00Z' }), /line 3: name must not contain control characters/],
       [JSON.stringify({ kind: 'block', id: 'r' }), /line 3: unknown record kind "block"/],
       [JSON.stringify({ kind: 'report', reader: '192.0.2.1', reason: 'spam', createdAt: '2025-03-01T12:00:00Z' }), /line 3: commentId must be text/],
