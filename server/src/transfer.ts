@@ -55,6 +55,15 @@ const record = z.discriminatedUnion('kind', [
   }),
 ]);
 
+/**
+ * A value from the file, for a message to the person importing it: as JSON, so that no control character in it
+ * (an escape starting a terminal command, say) reaches their terminal, and cut short.
+ */
+const quoted = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+};
+
 /** The first problem of a record in words: which field, and what it must be. */
 function problem({ issues: [issue] }: z.core.$ZodError): string {
   const field = issue.path.join('.') || 'the record';
@@ -95,7 +104,7 @@ function readJsonLines(content: string): ReadFile {
     }
     const kind = (value as { kind?: unknown })?.kind;
     if (kind !== 'comment' && kind !== 'report' && kind !== 'idempotencyKey') {
-      throw new TransferError(`${where}: unknown record kind ${JSON.stringify(kind)} (from a newer server?)`);
+      throw new TransferError(`${where}: unknown record kind ${quoted(kind)} (from a newer server?)`);
     }
     const parsed = record.safeParse(value);
     if (!parsed.success) {
@@ -119,7 +128,7 @@ export function readTransferFile(content: string): ReadFile {
     const { records, skipped } = readDisqus(start);
     for (const item of records) {
       const parsed = record.safeParse(item);
-      if (!parsed.success) throw new TransferError(`${item.kind} ${'id' in item ? item.id : ''}: ${problem(parsed.error)}`);
+      if (!parsed.success) throw new TransferError(`${item.kind} ${'id' in item ? quoted(item.id) : ''}: ${problem(parsed.error)}`);
     }
     return { format: 'disqus', records, skipped };
   }
@@ -135,7 +144,7 @@ export function readTransferFile(content: string): ReadFile {
     throw new TransferError('unknown format: the file is neither a news-comments export (JSON Lines) nor a Disqus export (XML)');
   }
   if (version !== HEADER.version) {
-    throw new TransferError(`the export is of version ${JSON.stringify(version)}; this server reads version ${HEADER.version}`);
+    throw new TransferError(`the export is of version ${quoted(version)}; this server reads version ${HEADER.version}`);
   }
   return readJsonLines(start);
 }

@@ -259,6 +259,22 @@ describe('when the file cannot be imported', () => {
     refused(badExport, unknown);
   });
 
+  it('names a bad record without writing its control characters, or all of a huge value, to the terminal', () => {
+    // XML 1.1 allows character references to control characters, such as the escape that starts a terminal command.
+    const disqus = (id: string) =>
+      `<?xml version="1.1"?><disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">` +
+      '<thread dsq:id="1"><id>a</id><link>https://news.example/a</link><title>T</title></thread>' +
+      `<post dsq:id="${id}"><message>Hello</message><createdAt>2019-05-02T09:15:00Z</createdAt><thread dsq:id="1" /></post></disqus>`;
+    writeFileSync(badExport, disqus('&#x1B;]0;owned&#x7;&#x1B;[2J'));
+    const result = run('import', badExport, { DATA_DIR: dataDir });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /comment "disqus-\\u001b\]0;owned\\u0007\\u001b\[2J": id must not contain control characters/);
+    assert.doesNotMatch(result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    for (const content of [disqus('9'.repeat(100_000)), `${header}\n{"kind": "${'x'.repeat(100_000)}"}\n`]) {
+      assert.throws(() => readTransferFile(content), (error: Error) => error.message.length < 300);
+    }
+  });
+
   it('stops at a bad record of an export, naming its line, and imports none of the good ones before it', () => {
     const cases: Array<[string, RegExp]> = [
       [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'deleted', createdAt: '2025-03-01T12:00:00Z' }), /line 3: status must be one of "pending", "published", "rejected"/],
