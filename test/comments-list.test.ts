@@ -200,6 +200,19 @@ describe('when the list cannot load', () => {
   });
 });
 
+describe('when the server answers a total that is no number of comments', () => {
+  it('takes the answer for a failure, rather than "-5 comments" or "1.7,976,931,348,623,157e+308 comments"', async () => {
+    for (const name of ['negative-total', 'fractional-total', 'huge-total']) {
+      const wrapper = await fixture<HTMLElement>(html`<div></div>`);
+      wrapper.innerHTML = `<news-comments endpoint="/mock/list-${name}" article-id="a" article-title="T"></news-comments>`;
+      const element = wrapper.querySelector('news-comments')!;
+      await waitUntil(() => list(element)?.querySelector('[role="alert"]'), `${name}: no failure shown`, { timeout: 5000 });
+      expect(heading(element), name).not.to.match(/\d/);
+      expect(texts(element), name).to.deep.equal([]);
+    }
+  });
+});
+
 describe('when the reader is offline as the list would load', () => {
   it('says so, and loads the comments when the connection returns', async () => {
     const server = await serverUrl();

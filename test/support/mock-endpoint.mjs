@@ -40,6 +40,14 @@ const answers = {
   reset: () => ({ reset: true }),
 };
 
+/** Lists a broken or hostile server might send: a total that is no number of comments. */
+const brokenComment = { id: 'c-1', articleId: 'a', title: 'T', comment: 'Hello', name: 'Asha', createdAt: '2026-01-01T00:00:00.000Z' };
+const brokenLists = {
+  'negative-total': { comments: [brokenComment], next: null, total: -5 },
+  'fractional-total': { comments: [brokenComment], next: null, total: 2.5 },
+  'huge-total': { comments: [brokenComment], next: null, total: 1.7976931348623157e308 },
+};
+
 async function readBody(req) {
   let text = '';
   for await (const chunk of req) text += chunk;
@@ -55,9 +63,10 @@ export async function mockEndpoint(ctx, next) {
     return;
   }
   if (ctx.method === 'GET') {
-    // The list under the form: this mock publishes nothing (the list's tests use the reference server).
+    // The list under the form: this mock publishes nothing (the list's tests use the reference server), except the
+    // broken lists of `/mock/list-<name>`.
     ctx.type = 'application/json';
-    ctx.body = JSON.stringify({ comments: [], next: null, total: 0 });
+    ctx.body = JSON.stringify(brokenLists[ctx.path.slice('/mock/list-'.length)] ?? { comments: [], next: null, total: 0 });
     return;
   }
   if (ctx.method !== 'POST') {
