@@ -52,6 +52,8 @@ select{font:inherit;font-size:max(1em,16px);color:inherit;background:var(--_fiel
 export class CommentList {
   comments: Shown[] = [];
   total = 0;
+  /** The server says the article takes no new comments. */
+  closed = false;
   #next: string | null = null;
   #order: 'newest' | 'oldest' = 'newest';
   #state: 'loading' | 'ready' | 'failed' | 'offline' = 'loading';
@@ -99,6 +101,7 @@ export class CommentList {
     }
     this.comments = page.comments;
     this.total = page.total;
+    this.closed = (page as { closed?: unknown }).closed === true;
     this.#next = page.next;
     this.#state = 'ready';
     this.#mergeOwn();

@@ -237,3 +237,30 @@ describe('when the publisher renders comments itself', () => {
     expect(shadow(element).querySelector('form')).to.exist;
   });
 });
+
+describe('when the article is closed to new comments', () => {
+  it('says so instead of the form when the list says it is closed, and keeps the conversation', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<div>
+      <news-comments endpoint="/mock/list-closed" article-id="closed" article-title="Closed"></news-comments>
+    </div>`);
+    const element = wrapper.querySelector('news-comments')!;
+    await waitUntil(() => shadow(element).querySelector('[part="notice"]'), 'the form stayed');
+    expect(shadow(element).querySelector('[part="notice"]')!.textContent).to.equal('Comments are closed on this article.');
+    expect(shadow(element).querySelector('form')).to.be.null;
+    expect(list(element)).to.exist;
+    await expect(element).to.be.accessible();
+  });
+
+  it('says so when a send is refused as closed, and keeps what the reader wrote on the device', async () => {
+    const articleId = newArticle();
+    const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/closed" article-id=${articleId} article-title="Closed"></news-comments>`);
+    let reason = '';
+    element.addEventListener('news-comments-error', (event) => (reason = event.detail.reason));
+    await fillValid(element, 'Words for a closed article');
+    await send(element);
+    await waitUntil(() => shadow(element).querySelector('[part="notice"]'), 'the form stayed');
+    expect(shadow(element).querySelector('[part="notice"]')!.textContent).to.equal('Comments are closed on this article.');
+    expect(reason).to.equal('closed');
+    expect(JSON.parse(localStorage.getItem(`news-comments:draft:${articleId}`)!).comment).to.equal('Words for a closed article');
+  });
+});

@@ -22,6 +22,7 @@ const answers = {
   published: () => created('published'),
   pending: () => created('pending'),
   invalid: () => json(400, { errors: { email: 'This address cannot receive mail.', name: 'This name is taken.' } }),
+  closed: () => json(403, { error: 'comments_closed', message: 'Comments are closed on this article.' }),
   'invalid-article': () => json(400, { errors: { articleId: 'Comments are closed on this article.' } }),
   'refused-with-message': () => json(413, { error: 'too_large', message: 'The comment is too large.' }),
   'hostile-message': () => json(403, { error: 'x', message: '<img src=x onerror="window.hacked=true">Blocked' }),
@@ -46,6 +47,8 @@ const brokenLists = {
   'negative-total': { comments: [brokenComment], next: null, total: -5 },
   'fractional-total': { comments: [brokenComment], next: null, total: 2.5 },
   'huge-total': { comments: [brokenComment], next: null, total: 1.7976931348623157e308 },
+  // Not broken: an article that takes no new comments.
+  closed: { comments: [], next: null, total: 0, closed: true },
 };
 
 async function readBody(req) {
