@@ -16,7 +16,11 @@ const demoPages = (): Plugin => ({
   },
   transformIndexHtml(html) {
     const server = process.env.DEMO_SERVER;
-    return server ? html.replaceAll('http://127.0.0.1:8787/', `${server}/`) : html;
+    const demo = process.env.DEMO_PORT;
+    // The pages name the default ports; `npm start` may have moved both (their canonical links name the demo's).
+    if (server) html = html.replaceAll('http://127.0.0.1:8787/', `${server}/`);
+    if (demo) html = html.replaceAll('http://127.0.0.1:5173/', `http://127.0.0.1:${demo}/`);
+    return html;
   },
 });
 

@@ -1,9 +1,9 @@
 /**
  * `<news-comments-count article-id="…" endpoint="…">`: "12 comments" for an article, on home and section pages, in
  * the page's language. Every count element on a page asks its endpoint once, together
- * (`GET {endpoint}/counts?articleId=a&articleId=b…`, up to 100 ids a request). Tiny on purpose, so it carries no
- * Lit and no zod: it checks the answer by hand. Until the count is known, or if it cannot be had, the element shows
- * its own content (a publisher's fallback, or nothing).
+ * (`GET {endpoint}/counts?articleId=a&articleId=b…`, up to 100 ids and 6,000 characters of URL a request). Tiny on
+ * purpose, so it carries no Lit and no zod: it checks the answer by hand. Until the count is known, or if it cannot
+ * be had, the element shows its own content (a publisher's fallback, or nothing).
  *
  * @tagname news-comments-count
  * @attribute article-id - The article, as `<news-comments>` names it.
@@ -20,9 +20,18 @@ const WORDS: Record<string, Forms> = {
   ar: { zero: 'لا تعليقات', one: 'تعليق واحد', two: 'تعليقان', few: '{count} تعليقات', many: '{count} تعليقًا', other: '{count} تعليق' },
 };
 
+// Most ids one request names, and the longest URL it may have: proxies in front of a server often refuse request
+// lines over 8 KB (nginx, Apache, CloudFront), and Node's server refuses 16 KB of request line and headers together.
 const MAX_IDS = 100;
+const MAX_URL = 6000;
 type Waiting = Map<string, Array<(count: number | undefined) => void>>;
 const queued = new Map<string, Waiting>();
+
+const countsUrl = (endpoint: string) => {
+  const url = new URL(endpoint);
+  url.pathname = `${url.pathname.replace(/\/$/, '')}/counts`;
+  return url;
+};
 
 /** Asks for the count of `articleId` at `endpoint`, together with every other element asking in the same task. */
 function countOf(endpoint: string, articleId: string): Promise<number | undefined> {
@@ -32,8 +41,19 @@ function countOf(endpoint: string, articleId: string): Promise<number | undefine
       queued.set(endpoint, (waiting = new Map()));
       setTimeout(() => {
         queued.delete(endpoint);
-        const ids = [...waiting!.keys()];
-        for (let start = 0; start < ids.length; start += MAX_IDS) void ask(endpoint, ids.slice(start, start + MAX_IDS), waiting!);
+        const base = countsUrl(endpoint).href.length;
+        let batch: string[] = [];
+        let length = base;
+        for (const id of waiting!.keys()) {
+          const added = new URLSearchParams({ articleId: id }).toString().length + 1;
+          if (batch.length && (batch.length === MAX_IDS || length + added > MAX_URL)) {
+            void ask(endpoint, batch, waiting!);
+            [batch, length] = [[], base];
+          }
+          batch.push(id);
+          length += added;
+        }
+        void ask(endpoint, batch, waiting!);
       });
     }
     waiting.set(articleId, [...(waiting.get(articleId) ?? []), resolve]);
@@ -43,8 +63,7 @@ function countOf(endpoint: string, articleId: string): Promise<number | undefine
 async function ask(endpoint: string, ids: string[], waiting: Waiting): Promise<void> {
   let counts: Record<string, unknown> = {};
   try {
-    const url = new URL(endpoint);
-    url.pathname = `${url.pathname.replace(/\/$/, '')}/counts`;
+    const url = countsUrl(endpoint);
     for (const id of ids) url.searchParams.append('articleId', id);
     const response = await fetch(url, { headers: { Accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
     const body: unknown = response.ok ? await response.json() : undefined;

@@ -34,6 +34,7 @@ export const formMessages = {
   notSent: 'Your comment was not sent. {reason} Everything you wrote is still here: press “Try again” to send it.',
   unreachable: 'The comment service could not be reached.',
   unavailable: 'Comments are not available on this page.',
+  closed: 'Comments are closed on this article.',
 } satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof formMessages | keyof typeof lateMessages | keyof typeof listMessages;

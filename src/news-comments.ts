@@ -49,7 +49,8 @@ const countBand = (remaining: number) =>
  * @fires news-comments-success - The server stored the comment. `detail` is its answer: `{id, status}`.
  * @fires news-comments-error - The comment was not accepted. `detail`: `{reason, status?, errors?}`, where `reason`
  *   is `invalid` (field errors from the server), `unreachable`, `timeout`, `busy` (429), `serverError`,
- *   `unreadable` (not the contract's answer), `rejected` (a 4xx with a message) or `cancelled` (by the reader).
+ *   `unreadable` (not the contract's answer), `rejected` (a 4xx with a message), `closed` (the article takes no
+ *   more comments: the form gives way to "Comments are closed") or `cancelled` (by the reader).
  *
  * @attribute lang - The language of the form: `en` (default), `hi`, `kn`, `ar`, or any other with `messages`.
  *   Inherited from the nearest ancestor with `lang`, else the document's.
@@ -300,6 +301,14 @@ export class NewsComments extends LitElement {
     const scheme = this.theme === 'auto' && this.pageScheme ? this.pageScheme : '';
     if (!this.#settings.value.endpoint) {
       return html`<div class="root ${scheme}" .dir=${dir}><p part="notice">${t('unavailable')}</p></div>`;
+    }
+    // Closed (the list said so, or a send was refused): no form, the conversation stays.
+    const outcome = this.#sending?.outcome;
+    if (this.#list?.closed || (outcome?.kind === 'failed' && outcome.reason === 'closed')) {
+      return html`<div class="root ${scheme}" .dir=${dir}>
+        <p part="notice" role="status">${t('closed')}</p>
+        ${this.list === 'off' ? nothing : this.#list?.render(t)}
+      </div>`;
     }
     return html`<div class="root ${scheme}" .dir=${dir}>
       <h2 id="heading" part="heading">${t('heading')}</h2>

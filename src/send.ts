@@ -16,6 +16,7 @@ export type FailureReason =
   | 'serverError'
   | 'unreadable'
   | 'rejected'
+  | 'closed'
   | 'cancelled';
 
 export type Outcome =
@@ -152,7 +153,9 @@ async function attempt(endpoint: string, payload: CommentPayload, options: SendO
       if (invalid.success && Object.keys(invalid.data.errors).length) {
         return { kind: 'invalid', errors: invalid.data.errors, status };
       }
-      const message = (body as { message?: unknown } | undefined)?.message;
+      const { error, message } = (body ?? {}) as { error?: unknown; message?: unknown };
+      // The article takes no more comments: the form gives way to saying so.
+      if (status === 403 && error === 'comments_closed') return { kind: 'failed', reason: 'closed', status };
       if (status !== 408 && typeof message === 'string') {
         return { kind: 'failed', reason: 'rejected', status, detail: message };
       }

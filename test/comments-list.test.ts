@@ -200,6 +200,19 @@ describe('when the list cannot load', () => {
   });
 });
 
+describe('when the server answers a total that is no number of comments', () => {
+  it('takes the answer for a failure, rather than "-5 comments" or "1.7,976,931,348,623,157e+308 comments"', async () => {
+    for (const name of ['negative-total', 'fractional-total', 'huge-total']) {
+      const wrapper = await fixture<HTMLElement>(html`<div></div>`);
+      wrapper.innerHTML = `<news-comments endpoint="/mock/list-${name}" article-id="a" article-title="T"></news-comments>`;
+      const element = wrapper.querySelector('news-comments')!;
+      await waitUntil(() => list(element)?.querySelector('[role="alert"]'), `${name}: no failure shown`, { timeout: 5000 });
+      expect(heading(element), name).not.to.match(/\d/);
+      expect(texts(element), name).to.deep.equal([]);
+    }
+  });
+});
+
 describe('when the reader is offline as the list would load', () => {
   it('says so, and loads the comments when the connection returns', async () => {
     const server = await serverUrl();
@@ -222,5 +235,32 @@ describe('when the publisher renders comments itself', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(shadow(element).querySelector('[part="comments"], .list-anchor')).to.be.null;
     expect(shadow(element).querySelector('form')).to.exist;
+  });
+});
+
+describe('when the article is closed to new comments', () => {
+  it('says so instead of the form when the list says it is closed, and keeps the conversation', async () => {
+    const wrapper = await fixture<HTMLElement>(html`<div>
+      <news-comments endpoint="/mock/list-closed" article-id="closed" article-title="Closed"></news-comments>
+    </div>`);
+    const element = wrapper.querySelector('news-comments')!;
+    await waitUntil(() => shadow(element).querySelector('[part="notice"]'), 'the form stayed');
+    expect(shadow(element).querySelector('[part="notice"]')!.textContent).to.equal('Comments are closed on this article.');
+    expect(shadow(element).querySelector('form')).to.be.null;
+    expect(list(element)).to.exist;
+    await expect(element).to.be.accessible();
+  });
+
+  it('says so when a send is refused as closed, and keeps what the reader wrote on the device', async () => {
+    const articleId = newArticle();
+    const element = await fixture<NewsComments>(html`<news-comments endpoint="/mock/closed" article-id=${articleId} article-title="Closed"></news-comments>`);
+    let reason = '';
+    element.addEventListener('news-comments-error', (event) => (reason = event.detail.reason));
+    await fillValid(element, 'Words for a closed article');
+    await send(element);
+    await waitUntil(() => shadow(element).querySelector('[part="notice"]'), 'the form stayed');
+    expect(shadow(element).querySelector('[part="notice"]')!.textContent).to.equal('Comments are closed on this article.');
+    expect(reason).to.equal('closed');
+    expect(JSON.parse(localStorage.getItem(`news-comments:draft:${articleId}`)!).comment).to.equal('Words for a closed article');
   });
 });

@@ -75,9 +75,10 @@ function checkRequest(body: unknown, maxComment: number): { request: CommentRequ
 }
 
 // The page cursor names the last comment shown, whose id is public anyway; it says nothing of how many there are.
+// An id is at most 200 UTF-16 code units (an import may bring such), at most 600 bytes of UTF-8: 800 characters.
 const toCursor = (id: string) => Buffer.from(id).toString('base64url');
 const fromCursor = (cursor: string): string | null => {
-  if (!/^[\w-]{1,200}$/.test(cursor)) return null;
+  if (!/^[\w-]{1,800}$/.test(cursor)) return null;
   const id = Buffer.from(cursor, 'base64url').toString();
   return toCursor(id) === cursor && isCleanText(id) ? id : null;
 };

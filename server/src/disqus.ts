@@ -49,12 +49,16 @@ const decodeEntities = (text: string) =>
  * Disqus's HTML as the plain text our comments are: paragraphs and line breaks as line breaks, a link as its text
  * (and its address after it in brackets, when the text is not the address), every other tag dropped, entities
  * decoded, control characters removed.
+ *
+ * Every pattern here stops at the next `<` (and a link's text at the next link), and trailing spaces are matched
+ * only from the start of their run: with `[^>]*`, `[\s\S]*?` or `[ \t]+\n` alone, each unclosed `<` or space of a
+ * hostile message scanned to its end, and a megabyte of them took minutes.
  */
 export function plainText(html: string): string {
   const text = html
-    .replace(/<a\s[^>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)')[^>]*>([\s\S]*?)<\/a\s*>/gi, (_, double, single, label: string) => {
+    .replace(/<a\s[^<>]*?href\s*=\s*(?:"([^"]*)"|'([^']*)')[^<>]*>((?:[^<]|<(?!\/?a[\s>]))*?)<\/a\s*>/gi, (_, double, single, label: string) => {
       const href = decodeEntities(double ?? single ?? '');
-      const shown = decodeEntities(label.replace(/<[^>]*>/g, '')).trim();
+      const shown = decodeEntities(label.replace(/<[^<>]*>/g, '')).trim();
       if (!/^https?:\/\//i.test(href)) return shown;
       // Disqus shows a long address shortened ("news.example/2019/05/a-very-lo…"): the whole one is better.
       const withoutScheme = (url: string) => url.replace(/^https?:\/\//i, '');
@@ -63,19 +67,16 @@ export function plainText(html: string): string {
     })
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|blockquote|pre|li|h[1-6])\s*>/gi, '\n\n')
-    .replace(/<li\b[^>]*>/gi, '• ')
-    .replace(/<[^>]*>/g, '');
+    .replace(/<li\b[^<>]*>/gi, '• ')
+    .replace(/<[^<>]*>/g, '');
   return decodeEntities(text)
     .normalize('NFC')
     .replace(/\r\n?/g, '\n')
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '')
-    .replace(/[ \t]+\n/g, '\n')
+    .replace(/(?<![ \t])[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
-
-/** Whether the text is a Disqus export, by its content: XML whose root element is `<disqus>`. */
-export const looksLikeDisqus = (text: string) => /^(?:\uFEFF)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<disqus[\s>]/.test(text);
 
 export function readDisqus(xml: string): DisqusImport {
   const threads = new Map<string, Thread>();
@@ -102,7 +103,8 @@ export function readDisqus(xml: string): DisqusImport {
   parser.on('text', (chunk) => (text += chunk));
   parser.on('cdata', (chunk) => (text += chunk));
   parser.on('closetag', (tag) => {
-    const where = path.join('/');
+    // Only the first four levels mean anything; joining a deeper path at every closing tag made nesting quadratic.
+    const where = path.length <= 4 ? path.join('/') : '';
     const value = text.trim();
     if (thread && where === 'disqus/thread/id') thread.identifier = value;
     if (thread && where === 'disqus/thread/link') thread.link = value;

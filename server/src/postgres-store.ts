@@ -13,6 +13,7 @@ import { DESK_MIGRATIONS, createdWrites, postgresDesk } from './postgres-desk.js
 import type { DatabaseSsl } from './settings.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
+  ImportConflict,
   StoreUnavailable,
   fingerprint,
   type CommentStore,
@@ -371,7 +372,8 @@ export async function postgresStore({
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       client.release(true);
-      throw classify(error);
+      // A refusal of ours is no driver error: it is said as it is.
+      throw error instanceof ImportConflict ? error : classify(error);
     }
   }
 
@@ -496,6 +498,21 @@ export async function postgresStore({
           [...columns, now()],
         );
         added += result.rows[0].added;
+      }
+      const named = new Set([...reports, ...keys].map((record) => record.commentId));
+      const namedComments = comments.filter((comment) => named.has(comment.id));
+      for (let start = 0; start < namedComments.length; start += PAGE) {
+        const page = namedComments.slice(start, start + PAGE);
+        const fields = ['id', 'articleId', 'title', 'comment', 'name', 'email'] as const;
+        const { rows } = await client.query<{ id: string }>(
+          `SELECT c.id FROM comments c
+          JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS f(id, article_id, title, comment, name, email)
+            ON f.id = c.id
+          WHERE (c.article_id, c.title, c.comment, c.name, c.email) IS DISTINCT FROM (f.article_id, f.title, f.comment, f.name, f.email)
+          LIMIT 1`,
+          fields.map((field) => page.map((comment) => comment[field])),
+        );
+        if (rows.length) throw new ImportConflict(rows[0].id);
       }
       for (let start = 0; start < reports.length; start += PAGE) {
         const page = reports.slice(start, start + PAGE);

@@ -10,6 +10,7 @@ import { rateLimiter } from './rate-limit.js';
 import { sqliteDesk } from './sqlite-desk.js';
 import {
   IDEMPOTENCY_KEY_LIFETIME_MS,
+  ImportConflict,
   StoreUnavailable,
   fingerprint,
   type CommentStore,
@@ -386,6 +387,9 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
   const importReport = db.prepare(`
     INSERT INTO reports (comment_id, reader, reason, created_at) VALUES (@commentId, @reader, @reason, @createdAt)
     ON CONFLICT (comment_id, reader) DO NOTHING`);
+  const contentOf = db.prepare<[string], Pick<StoredComment, 'articleId' | 'title' | 'comment' | 'name' | 'email'>>(
+    'SELECT article_id AS articleId, title, comment, name, email FROM comments WHERE id = ?',
+  );
   const importKey = db.prepare(`
     INSERT INTO idempotency_keys (key, fingerprint, comment_id, created_at) VALUES (@key, @fingerprint, @commentId, @createdAt)
     ON CONFLICT (key) DO NOTHING`);
@@ -486,6 +490,13 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       // An imported comment counts, and changes its article, like one that came in.
       if (stored && record.kind === 'comment' && record.status === 'published') changed(record.articleId, 1);
       added += stored;
+    }
+    const named = new Set(records.flatMap((record) => (record.kind === 'comment' ? [] : [record.commentId])));
+    for (const record of records) {
+      if (record.kind !== 'comment' || !named.has(record.id)) continue;
+      const kept = contentOf.get(record.id)!;
+      const fields = ['articleId', 'title', 'comment', 'name', 'email'] as const;
+      if (fields.some((field) => kept[field] !== record[field])) throw new ImportConflict(record.id);
     }
     return { added, present: records.length - added };
   });

@@ -125,7 +125,7 @@ export interface CommentStore extends DeskStore {
   /**
    * Adds the records in one transaction, comments in the order given after those already kept, each counted on its
    * article as if it had come in. A comment, report or key already kept is left as it is: importing a file twice
-   * adds nothing.
+   * adds nothing. Reports and keys of a comment kept with other content under its id are an `ImportConflict`.
    */
   importRecords(records: TransferRecord[]): Promise<{ added: number; present: number }>;
   close(): Promise<void>;
@@ -236,6 +236,21 @@ export class StoreUnavailable extends Error {
   constructor(cause: unknown) {
     super(`the database is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'StoreUnavailable';
+  }
+}
+
+/**
+ * An import whose reports or idempotency keys name a comment of the file that this database holds with other content
+ * (article, title, text, name or email) under the same id: the file is not an export of these comments, and its
+ * reports would count against a comment nobody reported. Thrown inside the import's transaction: nothing is imported.
+ */
+export class ImportConflict extends Error {
+  constructor(commentId: string) {
+    super(
+      `the file's comment ${JSON.stringify(commentId)} comes with reports or idempotency keys, but this database holds ` +
+        'another comment under that id: the file is not an export of these comments',
+    );
+    this.name = 'ImportConflict';
   }
 }
 

@@ -15,9 +15,15 @@ export const HEADER = { format: 'news-comments', version: 1 } as const;
 
 const text = (min = 0, max = 1_000_000) =>
   z.string().check(z.minLength(min), z.maxLength(max), z.refine(isCleanText, 'must not contain control characters'));
+// Years 1 to 9999, the dates both stores keep: PostgreSQL refuses year 0 and years of five digits, which SQLite
+// would keep as text sorting before every other date.
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 // Kept as the stores write times, so that their text compares as their time does.
 const time = z.pipe(
-  z.string().check(z.refine((value) => !Number.isNaN(Date.parse(value)), 'must be a date and time')),
+  z.string().check(
+    z.refine((value) => Date.parse(value) >= EARLIEST && Date.parse(value) <= LATEST, 'must be a date and time between the years 1 and 9999'),
+  ),
   z.transform((value) => new Date(value).toISOString()),
 );
 const record = z.discriminatedUnion('kind', [
@@ -48,6 +54,15 @@ const record = z.discriminatedUnion('kind', [
     createdAt: time,
   }),
 ]);
+
+/**
+ * A value from the file, for a message to the person importing it: as JSON, so that no control character in it
+ * (an escape starting a terminal command, say) reaches their terminal, and cut short.
+ */
+const quoted = (value: unknown) => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+};
 
 /** The first problem of a record in words: which field, and what it must be. */
 function problem({ issues: [issue] }: z.core.$ZodError): string {
@@ -89,7 +104,7 @@ function readJsonLines(content: string): ReadFile {
     }
     const kind = (value as { kind?: unknown })?.kind;
     if (kind !== 'comment' && kind !== 'report' && kind !== 'idempotencyKey') {
-      throw new TransferError(`${where}: unknown record kind ${JSON.stringify(kind)} (from a newer server?)`);
+      throw new TransferError(`${where}: unknown record kind ${quoted(kind)} (from a newer server?)`);
     }
     const parsed = record.safeParse(value);
     if (!parsed.success) {
@@ -113,7 +128,7 @@ export function readTransferFile(content: string): ReadFile {
     const { records, skipped } = readDisqus(start);
     for (const item of records) {
       const parsed = record.safeParse(item);
-      if (!parsed.success) throw new TransferError(`${item.kind} ${'id' in item ? item.id : ''}: ${problem(parsed.error)}`);
+      if (!parsed.success) throw new TransferError(`${item.kind} ${'id' in item ? quoted(item.id) : ''}: ${problem(parsed.error)}`);
     }
     return { format: 'disqus', records, skipped };
   }
@@ -129,7 +144,7 @@ export function readTransferFile(content: string): ReadFile {
     throw new TransferError('unknown format: the file is neither a news-comments export (JSON Lines) nor a Disqus export (XML)');
   }
   if (version !== HEADER.version) {
-    throw new TransferError(`the export is of version ${JSON.stringify(version)}; this server reads version ${HEADER.version}`);
+    throw new TransferError(`the export is of version ${quoted(version)}; this server reads version ${HEADER.version}`);
   }
   return readJsonLines(start);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { commentCountsAnswer, commentListAnswer, errorAnswer } from '../../src/contract.js';
+import { openStore } from '../src/server.js';
 import { moderate, posted, testServer, type TestServer } from './support.js';
 
 const list = async (server: TestServer, query: string) => {
@@ -50,6 +51,39 @@ describe('when a reader sorts and pages the comments', () => {
   it('answers an article nobody has commented on with an empty list and total 0', async () => {
     for (const order of ['newest', 'oldest']) {
       assert.deepEqual(await list(server, `articleId=never-commented&order=${order}`), { comments: [], next: null, total: 0 });
+    }
+  });
+
+  it('pages on past comments with the longest ids an import may bring', async () => {
+    // Ids as an export may carry them: up to 200 code units, here of one, two and four bytes each in UTF-8.
+    const ids = ['x'.repeat(200), 'é'.repeat(200), '😀'.repeat(100)];
+    const store = await openStore(server.settings);
+    try {
+      await store.importRecords(
+        ids.map((id) => ({
+          kind: 'comment' as const,
+          id,
+          articleId: 'imported-ids',
+          articleUrl: '',
+          title: 'T',
+          comment: `Comment ${id.slice(0, 1)}`,
+          name: 'N',
+          email: '',
+          status: 'published' as const,
+          createdAt: '2025-03-01T12:00:00.000Z',
+        })),
+      );
+    } finally {
+      await store.close();
+    }
+    for (const order of ['oldest', 'newest']) {
+      const seen: string[] = [];
+      for (let next: string | null = '', pages = 0; next !== null && pages < 5; pages++) {
+        const page = await list(server, `articleId=imported-ids&order=${order}&limit=1${next ? `&before=${next}` : ''}`);
+        seen.push(...page.comments.map((comment) => comment.id));
+        next = page.next;
+      }
+      assert.deepEqual(seen, order === 'oldest' ? ids : [...ids].reverse());
     }
   });
 

@@ -506,6 +506,30 @@ export function storeConformance(engine: StoreEngine) {
         assert.deepEqual(retry, { kind: 'repeated', id: first.id, status: 'published' });
       });
 
+      it('refuses reports and keys that would land on another comment holding their comment’s id, importing nothing', async () => {
+        const db = await engine.freshDatabase();
+        const store = await db.open();
+        try {
+          const createdAt = new Date(START).toISOString();
+          const honest: TransferRecord = { kind: 'comment', ...comment({ articleId: 'kept', comment: 'An honest comment' }), id: 'taken', status: 'published', createdAt };
+          await store.importRecords([honest]);
+          // A file naming another comment by that id: the comment itself is "already there", and its reports would
+          // count against the honest one (one more reader's report would hide it), its key answer for it.
+          const forged: TransferRecord = { ...honest, articleId: 'elsewhere', comment: 'Forged' };
+          const reports: TransferRecord[] = ['198.51.100.1', '198.51.100.2'].map((reader) => ({ kind: 'report', commentId: 'taken', reader, reason: 'abusive', createdAt }));
+          const key: TransferRecord = { kind: 'idempotencyKey', key: 'forged', fingerprint: 'x', commentId: 'taken', createdAt };
+          const fresh: TransferRecord = { ...honest, id: 'fresh' };
+          for (const records of [[fresh, forged, ...reports], [forged, key]]) {
+            await assert.rejects(store.importRecords(records), /comment "taken" .*another comment/);
+          }
+          assert.deepEqual(await exported(store), [honest]);
+          // The same comment with its reports, as a later export of this database brings them, is taken.
+          assert.deepEqual(await store.importRecords([honest, ...reports]), { added: 2, present: 1 });
+        } finally {
+          await store.close();
+        }
+      });
+
       it('imports nothing when one record cannot be stored', async () => {
         const db = await engine.freshDatabase();
         const store = await db.open();

@@ -195,6 +195,37 @@ describe('importing a Disqus export', () => {
   });
 });
 
+describe('when a Disqus file is built to stall the import', () => {
+  const dataDir = join(work, 'stalling');
+  const hostileFile = join(work, 'stalling.xml');
+
+  // Each of these took time growing with the square of its size: a megabyte of one took minutes, ten took hours.
+  // Run as a command with the helper's 60 s limit, since a stalled regular expression would stall the test too.
+  it('reads long runs of spaces, unclosed tags and links, and deep nesting at once', () => {
+    const post = (id: number, message: string) =>
+      `<post dsq:id="${id}"><message><![CDATA[${message}]]></message><createdAt>2019-05-02T09:15:00Z</createdAt>` +
+      `<isDeleted>false</isDeleted><isSpam>false</isSpam><author><name>A</name></author><thread dsq:id="1" /></post>`;
+    const megabyte = 900_000;
+    const messages = [
+      `spaces${' '.repeat(megabyte)}end`,
+      `${'<'.repeat(megabyte)}end`,
+      `${'<a '.repeat(megabyte / 3)}end`,
+      `${'<li'.repeat(megabyte / 3)}end`,
+      `${'<a href="https://example.org/">x'.repeat(megabyte / 32)}end`,
+    ];
+    const depth = 300_000;
+    writeFileSync(
+      hostileFile,
+      '<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">' +
+        '<thread dsq:id="1"><id>stalling</id><link>https://news.example/stalling</link><title>T</title></thread>' +
+        `${'<x>'.repeat(depth)}${'</x>'.repeat(depth)}${messages.map((message, index) => post(index + 1, message)).join('')}</disqus>`,
+    );
+    const result = run('import', hostileFile, { DATA_DIR: dataDir });
+    assert.equal(result.status, 0, result.stderr || 'killed after 60 s');
+    assert.match(result.stdout, /5 added/);
+  });
+});
+
 describe('when the file cannot be imported', () => {
   const dataDir = join(work, 'refused');
   const badExport = join(work, 'bad.jsonl');
@@ -227,10 +258,29 @@ describe('when the file cannot be imported', () => {
     refused(badExport, unknown);
   });
 
+  it('names a bad record without writing its control characters, or all of a huge value, to the terminal', () => {
+    // XML 1.1 allows character references to control characters, such as the escape that starts a terminal command.
+    const disqus = (id: string) =>
+      `<?xml version="1.1"?><disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">` +
+      '<thread dsq:id="1"><id>a</id><link>https://news.example/a</link><title>T</title></thread>' +
+      `<post dsq:id="${id}"><message>Hello</message><createdAt>2019-05-02T09:15:00Z</createdAt><thread dsq:id="1" /></post></disqus>`;
+    writeFileSync(badExport, disqus('&#x1B;]0;owned&#x7;&#x1B;[2J'));
+    const result = run('import', badExport, { DATA_DIR: dataDir });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /comment "disqus-\\u001b\]0;owned\\u0007\\u001b\[2J": id must not contain control characters/);
+    assert.doesNotMatch(result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    for (const content of [disqus('9'.repeat(100_000)), `${header}\n{"kind": "${'x'.repeat(100_000)}"}\n`]) {
+      assert.throws(() => readTransferFile(content), (error: Error) => error.message.length < 300);
+    }
+  });
+
   it('stops at a bad record of an export, naming its line, and imports none of the good ones before it', () => {
     const cases: Array<[string, RegExp]> = [
       [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'deleted', createdAt: '2025-03-01T12:00:00Z' }), /line 3: status must be one of "pending", "published", "rejected"/],
       [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'published', createdAt: 'yesterday' }), /line 3: createdAt must be a date/],
+      // Dates JavaScript reads but PostgreSQL refuses, and SQLite would keep as text sorting before every other date.
+      [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'published', createdAt: '+275760-09-13T00:00:00.000Z' }), /line 3: createdAt must be a date and time between the years 1 and 9999/],
+      [JSON.stringify({ kind: 'report', commentId: 'good', reader: '192.0.2.1', reason: 'spam', createdAt: '0000-12-31T23:59:59Z' }), /line 3: createdAt must be a date and time between the years 1 and 9999/],
       [JSON.stringify({ kind: 'comment', ...validComment({ name: 'bell\u0007' }), id: 'bad', status: 'published', createdAt: '2025-03-01T12:00:00Z' }), /line 3: name must not contain control characters/],
       [JSON.stringify({ kind: 'block', id: 'r' }), /line 3: unknown record kind "block"/],
       [JSON.stringify({ kind: 'report', reader: '192.0.2.1', reason: 'spam', createdAt: '2025-03-01T12:00:00Z' }), /line 3: commentId must be text/],

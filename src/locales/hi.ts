@@ -37,6 +37,7 @@ export default {
   rejected: 'टिप्पणी सेवा ने इसे अस्वीकार कर दिया: {detail}',
   fixProblems: { one: 'कृपया चिह्नित फ़ील्ड ठीक करें।', other: 'कृपया {count} चिह्नित फ़ील्ड ठीक करें।' },
   unavailable: 'इस पेज पर टिप्पणियाँ उपलब्ध नहीं हैं।',
+  closed: 'इस लेख पर टिप्पणियाँ बंद हैं।',
   titleRequired: 'कृपया अपनी टिप्पणी को शीर्षक दें।',
   titleTooLong: { other: 'कृपया शीर्षक {count} अक्षरों के भीतर रखें।' },
   commentRequired: 'कृपया टिप्पणी लिखें।',

@@ -22,6 +22,7 @@ const answers = {
   published: () => created('published'),
   pending: () => created('pending'),
   invalid: () => json(400, { errors: { email: 'This address cannot receive mail.', name: 'This name is taken.' } }),
+  closed: () => json(403, { error: 'comments_closed', message: 'Comments are closed on this article.' }),
   'invalid-article': () => json(400, { errors: { articleId: 'Comments are closed on this article.' } }),
   'refused-with-message': () => json(413, { error: 'too_large', message: 'The comment is too large.' }),
   'hostile-message': () => json(403, { error: 'x', message: '<img src=x onerror="window.hacked=true">Blocked' }),
@@ -40,6 +41,16 @@ const answers = {
   reset: () => ({ reset: true }),
 };
 
+/** Lists a broken or hostile server might send: a total that is no number of comments. */
+const brokenComment = { id: 'c-1', articleId: 'a', title: 'T', comment: 'Hello', name: 'Asha', createdAt: '2026-01-01T00:00:00.000Z' };
+const brokenLists = {
+  'negative-total': { comments: [brokenComment], next: null, total: -5 },
+  'fractional-total': { comments: [brokenComment], next: null, total: 2.5 },
+  'huge-total': { comments: [brokenComment], next: null, total: 1.7976931348623157e308 },
+  // Not broken: an article that takes no new comments.
+  closed: { comments: [], next: null, total: 0, closed: true },
+};
+
 async function readBody(req) {
   let text = '';
   for await (const chunk of req) text += chunk;
@@ -55,9 +66,10 @@ export async function mockEndpoint(ctx, next) {
     return;
   }
   if (ctx.method === 'GET') {
-    // The list under the form: this mock publishes nothing (the list's tests use the reference server).
+    // The list under the form: this mock publishes nothing (the list's tests use the reference server), except the
+    // broken lists of `/mock/list-<name>`.
     ctx.type = 'application/json';
-    ctx.body = JSON.stringify({ comments: [], next: null, total: 0 });
+    ctx.body = JSON.stringify(brokenLists[ctx.path.slice('/mock/list-'.length)] ?? { comments: [], next: null, total: 0 });
     return;
   }
   if (ctx.method !== 'POST') {
