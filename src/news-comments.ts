@@ -454,6 +454,8 @@ export class NewsComments extends LitElement {
     return {
       articleId: article.id,
       articleUrl: article.url,
+      // Moderators see which article a comment is on.
+      ...(article.title ? { articleTitle: article.title } : {}),
       title: title.trim(),
       comment: comment.trim(),
       name: name.trim(),

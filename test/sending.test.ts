@@ -38,6 +38,8 @@ describe('when the reader sends a comment', () => {
     expect(fields).to.deep.equal({
       articleId: 'nato-russia',
       articleUrl: 'https://news.example/nato',
+      // The article's title, for the moderators; the comment's own title follows.
+      articleTitle: 'NATO ready for dialogue',
       title: 'NATO ready for dialogue',
       comment: 'Well reported, thank you.',
       name: 'Asha Rao',
