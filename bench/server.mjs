@@ -108,7 +108,12 @@ try {
   const counts = await fetch(countsUrl);
   const countsEtag = counts.headers.get('etag');
 
-  rows.push(await measure('GET a page of 20 comments', { url: listUrl }, 200));
+  rows.push(await measure('GET the first page of 20 comments (made once per change, then from memory)', { url: listUrl }, 200));
+  const { next } = await first.clone().json();
+  if (next) {
+    const laterUrl = `${listUrl}&before=${encodeURIComponent(next)}`;
+    rows.push(await measure('GET a later page of 20 comments (read from the database each time)', { url: laterUrl }, 200));
+  }
   if (etag) rows.push(await measure('GET a page of 20, If-None-Match (304)', { url: listUrl, headers: { 'If-None-Match': etag } }, 304));
   if (counts.ok) rows.push(await measure('GET counts of 20 articles', { url: countsUrl }, 200));
   if (countsEtag) {

@@ -106,6 +106,9 @@ function notModified(ifNoneMatch: string | undefined, etag: string): boolean {
  * The ETag of an answer that shows `revision`, and whether the article is closed: a list answer changes when its
  * article closes on its own (CLOSE_AFTER_DAYS), with no write to move the revision.
  */
+/** First pages kept in memory: at most about 20 comments of 2 KB each, so a few tens of MB at the very worst. */
+const FIRST_PAGES_KEPT = 500;
+
 const listEtag = (revision: number, closed: boolean) => (closed ? `"1.${revision}.closed"` : etagOf(revision));
 
 /** What the rejection or hold says in the desk, for the rules that decided it. */
@@ -316,6 +319,8 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
   };
 
   /** Sets the caching headers of an answer showing `revision`; its ETag is `unchanged` for the If-None-Match sent. */
+  /** First pages of lists as last made, by article, order and limit, with the ETag they were made for. */
+  const firstPages = new Map<string, { etag: string; body: string }>();
   const cacheable = (c: Context, revision: number, etag = etagOf(revision)) => {
     c.header('ETag', etag);
     c.header('Cache-Control', PUBLIC_CACHE);
@@ -341,9 +346,15 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     // made-up one gets its 400 and not a 304.
     let article: Article | undefined = await store.article(articleId);
     const closedNow = (state?: Article) => isClosed(state, settings.closeAfterDays);
-    if (afterId === undefined && c.req.header('if-none-match')) {
+    const pageKey = afterId === undefined ? `${articleId}\u0000${order}\u0000${limit}` : undefined;
+    if (pageKey !== undefined) {
       const revision = article?.revision ?? 0;
-      if (cacheable(c, revision, listEtag(revision, closedNow(article))).unchanged) return c.body(null, 304);
+      const etag = listEtag(revision, closedNow(article));
+      if (cacheable(c, revision, etag).unchanged) return c.body(null, 304);
+      // The same first page for every reader of a busy article: made once per revision, then served from memory.
+      // The revision is read from the database on every request, so every process serves what is stored now.
+      const made = firstPages.get(pageKey);
+      if (made?.etag === etag) return c.body(made.body, 200, { 'Content-Type': 'application/json' });
     }
     const page = await store.published(articleId, { limit: Number(limit), order: order as CommentOrder, afterId });
     if (!page) return invalidCursor();
@@ -352,12 +363,20 @@ export function createApp(settings: Settings, store: CommentStore, clientAddress
     const closed = closedNow(article);
     if (cacheable(c, page.revision, listEtag(page.revision, closed)).unchanged) return c.body(null, 304);
     const last = page.comments.at(-1);
-    return c.json<CommentListAnswer>({
+    const answer: CommentListAnswer = {
       comments: page.comments,
       next: page.more && last ? toCursor(last.id) : null,
       total: page.total,
       ...(closed ? { closed } : {}),
-    });
+    };
+    const body = JSON.stringify(answer);
+    if (pageKey !== undefined) {
+      firstPages.delete(pageKey);
+      firstPages.set(pageKey, { etag: listEtag(page.revision, closed), body });
+      // The oldest made page goes first: a bounded memory, whatever the number of articles.
+      if (firstPages.size > FIRST_PAGES_KEPT) firstPages.delete(firstPages.keys().next().value!);
+    }
+    return c.body(body, 200, { 'Content-Type': 'application/json' });
   });
 
   app.get('/api/comments/counts', async (c) => {

@@ -161,3 +161,29 @@ describe('when several server processes share one database', () => {
     assert.equal((await fetch(url(one), { headers: { 'If-None-Match': etag } })).status, 200);
   });
 });
+
+describe('when many readers ask for the same first page', () => {
+  let server: TestServer;
+  beforeEach(async () => (server = await testServer({ moderation: false })));
+  afterEach(() => server.destroy());
+
+  const first = async (query = 'articleId=busy') => {
+    const response = await fetch(`${server.url}/api/comments?${query}`);
+    return { body: await response.text(), etag: response.headers.get('etag'), type: response.headers.get('content-type') };
+  };
+
+  it('answers them all alike, and a change of the article at once', async () => {
+    await posted(server, { articleId: 'busy', comment: 'First' });
+    const [a, b] = [await first(), await first()];
+    assert.deepEqual(a, b);
+    assert.equal(a.type, 'application/json');
+    assert.deepEqual(JSON.parse(a.body).comments.map((c: { comment: string }) => c.comment), ['First']);
+    const second = await posted(server, { articleId: 'busy', comment: 'Second' });
+    assert.deepEqual(JSON.parse((await first()).body).comments.map((c: { comment: string }) => c.comment), ['Second', 'First']);
+    // Another order or size is another page, made for itself.
+    assert.equal(JSON.parse((await first('articleId=busy&order=oldest')).body).comments[0].comment, 'First');
+    assert.equal(JSON.parse((await first('articleId=busy&limit=1')).body).comments.length, 1);
+    await moderate(server, second, 'reject');
+    assert.deepEqual(JSON.parse((await first()).body).comments.map((c: { comment: string }) => c.comment), ['First']);
+  });
+});
