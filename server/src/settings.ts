@@ -98,6 +98,13 @@ const whole = (value: string | undefined, fallback: number, name: string, min: n
   return parsed;
 };
 
+/** A TCP port: 0 (any free one) to 65535. */
+const port = (value: string | undefined): number => {
+  const parsed = number(value, 8787, 'PORT');
+  if (!Number.isInteger(parsed) || parsed > 65535) throw new Error(`PORT must be a whole number from 0 to 65535, not ${JSON.stringify(value)}`);
+  return parsed;
+};
+
 const number = (value: string | undefined, fallback: number, name: string): number => {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
@@ -162,14 +169,15 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     throw new Error('HEADERS_TIMEOUT_SECONDS must be more than 0 and at most REQUEST_TIMEOUT_SECONDS');
   }
   return {
-    port: number(env.PORT, 8787, 'PORT'),
+    port: port(env.PORT),
     host: env.HOST || '127.0.0.1',
     dataDir: env.DATA_DIR || 'data',
     databaseUrl: databaseUrl(env.DATABASE_URL),
     databasePoolSize: whole(env.DATABASE_POOL_SIZE, 10, 'DATABASE_POOL_SIZE', 1),
     databaseStatementTimeoutMs: whole(env.DATABASE_STATEMENT_TIMEOUT_MS, 5000, 'DATABASE_STATEMENT_TIMEOUT_MS', 1),
     databaseSsl: databaseSsl(env.DATABASE_SSL),
-    moderation: (env.MODERATION || 'on').toLowerCase() !== 'off',
+    // Anything but a clear `off` would be a guess: moderation stays on only when asked for, or left unsaid.
+    moderation: (env.MODERATION ?? '').trim() === '' || onOrOff(env.MODERATION, 'MODERATION'),
     allowedOrigins: (env.ALLOWED_ORIGINS ?? 'http://127.0.0.1:5173,http://localhost:5173')
       .split(',')
       .map((origin) => origin.trim())
@@ -178,12 +186,12 @@ export function settingsFromEnvironment(env: NodeJS.ProcessEnv = process.env): S
     adminToken: adminToken(env.ADMIN_TOKEN),
     signInLimitCount: number(env.SIGN_IN_LIMIT_COUNT, 10, 'SIGN_IN_LIMIT_COUNT'),
     signInLimitWindowSeconds: number(env.SIGN_IN_LIMIT_WINDOW_SECONDS, 900, 'SIGN_IN_LIMIT_WINDOW_SECONDS'),
-    rateLimitCount: number(env.RATE_LIMIT_COUNT, 5, 'RATE_LIMIT_COUNT'),
+    rateLimitCount: whole(env.RATE_LIMIT_COUNT, 5, 'RATE_LIMIT_COUNT', 1),
     rateLimitWindowSeconds: number(env.RATE_LIMIT_WINDOW_SECONDS, 60, 'RATE_LIMIT_WINDOW_SECONDS'),
     rateLimitMaxClients: Math.max(1, number(env.RATE_LIMIT_MAX_CLIENTS, 100_000, 'RATE_LIMIT_MAX_CLIENTS')),
     trustProxy: proxies(env.TRUST_PROXY),
     reportThreshold: wholeNumber(env.REPORT_THRESHOLD, 3, 'REPORT_THRESHOLD'),
-    maxCommentLength: number(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH'),
+    maxCommentLength: whole(env.MAX_COMMENT_LENGTH, 2000, 'MAX_COMMENT_LENGTH', 1),
     maxBodyBytes: number(env.MAX_BODY_BYTES, 100_000, 'MAX_BODY_BYTES'),
     minFillSeconds: number(env.MIN_FILL_SECONDS, 3, 'MIN_FILL_SECONDS'),
     headersTimeoutSeconds,

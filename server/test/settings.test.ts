@@ -15,6 +15,18 @@ describe('reading the settings from the environment', () => {
     assert.throws(() => settingsFromEnvironment({ TRUST_PROXY: 'yes please' }), /TRUST_PROXY must be/);
   });
 
+  it('refuses what it would otherwise have to guess: MODERATION, the rate limit, the comment length, the port', () => {
+    assert.equal(settingsFromEnvironment({}).moderation, true);
+    assert.equal(settingsFromEnvironment({ MODERATION: 'off' }).moderation, false);
+    assert.equal(settingsFromEnvironment({ MODERATION: 'on' }).moderation, true);
+    assert.throws(() => settingsFromEnvironment({ MODERATION: 'maybe' }), /MODERATION must be on or off/);
+    assert.throws(() => settingsFromEnvironment({ RATE_LIMIT_COUNT: '0' }), /RATE_LIMIT_COUNT must be a whole number ≥ 1/);
+    assert.throws(() => settingsFromEnvironment({ MAX_COMMENT_LENGTH: '1.5' }), /MAX_COMMENT_LENGTH must be a whole number/);
+    assert.throws(() => settingsFromEnvironment({ PORT: '8787.5' }), /PORT must be a whole number from 0 to 65535/);
+    assert.throws(() => settingsFromEnvironment({ PORT: '99999' }), /PORT must be a whole number from 0 to 65535/);
+    assert.equal(settingsFromEnvironment({ PORT: '0' }).port, 0);
+  });
+
   it('takes ALLOW_CREDENTIALS as on or off, off by default', () => {
     assert.equal(settingsFromEnvironment({}).allowCredentials, false);
     assert.equal(settingsFromEnvironment({ ALLOW_CREDENTIALS: 'on' }).allowCredentials, true);
