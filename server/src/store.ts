@@ -118,14 +118,15 @@ export interface CommentStore extends DeskStore {
    */
   rateLimiter(name: string, limit: RateLimit): SharedRateLimiter;
   /**
-   * Everything kept but rate-limit counts and what follows from the rest (articles' counts and revisions): comments
-   * in the order they came, their reports, then live idempotency keys.
+   * Everything kept but rate-limit counts, sessions, queued alerts and what follows from the rest (articles' counts
+   * and revisions): comments in the order they came, their reports, live idempotency keys, then the desk's records.
    */
   exportRecords(): AsyncIterable<TransferRecord>;
   /**
    * Adds the records in one transaction, comments in the order given after those already kept, each counted on its
    * article as if it had come in. A comment, report or key already kept is left as it is: importing a file twice
-   * adds nothing. Reports and keys of a comment kept with other content under its id are an `ImportConflict`.
+   * adds nothing. Reports, keys and sender records of a comment kept with other content under its id, and desk
+   * records kept with other content (a moderator's password, an audit row), are an `ImportConflict`.
    */
   importRecords(records: TransferRecord[]): Promise<{ added: number; present: number }>;
   close(): Promise<void>;

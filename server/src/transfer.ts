@@ -1,6 +1,6 @@
 /**
- * The publisher's data in and out: everything a store keeps but rate-limit counts, sessions and the webhook outbox, as JSON Lines (a header line,
- * then one record a line), and back; or a Disqus export in. A file is read and checked whole before the database
+ * The publisher's data in and out: everything a store keeps but rate-limit counts, sessions and the webhook outbox,
+ * as JSON Lines (a header line, then one record a line), and back; or a Disqus export in. A file is read and checked whole before the database
  * is touched, and imported in one transaction: a bad file imports nothing.
  */
 import * as z from 'zod/mini';
