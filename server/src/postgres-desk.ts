@@ -20,7 +20,8 @@ import type {
   WordLists,
 } from './desk-types.js';
 import { alertPayload } from './outbox.js';
-import type { DeskStore, Status } from './store.js';
+import { ipRange } from './ip-range.js';
+import { type DeskRecord, type DeskStore, ImportConflict, type Status } from './store.js';
 
 /** The desk's migrations, after the comments' own: the same names, in the same order, as SQLite's. */
 export const DESK_MIGRATIONS: Array<{ name: string; sql: string }> = [
@@ -681,5 +682,150 @@ export function postgresDesk({ query, transaction, changeArticle, now }: Postgre
     },
   };
 
-  return { methods, reported };
+  /** The desk's records of an export, after the comments', reports and keys. */
+  async function* exportRecords(): AsyncGenerator<DeskRecord> {
+    const reasons = await query<{ id: string; reason: string }>('SELECT id, reason FROM comments WHERE reason IS NOT NULL ORDER BY seq');
+    for (const row of reasons.rows) yield { kind: 'rejectionReason', commentId: row.id, reason: row.reason };
+    const senders = await query<{ comment_id: string; ip: string; user_agent: string; created_at: Date }>(
+      'SELECT s.* FROM sender_records s JOIN comments c ON c.id = s.comment_id ORDER BY c.seq',
+    );
+    for (const row of senders.rows) {
+      yield { kind: 'sender', commentId: row.comment_id, ip: row.ip, userAgent: row.user_agent, createdAt: row.created_at.toISOString() };
+    }
+    const articles = await query<Omit<ArticleRow, 'revision' | 'published' | 'pending'>>(
+      'SELECT article_id, article_title, article_url, first_comment_at, state FROM articles ORDER BY article_id COLLATE "C"',
+    );
+    for (const row of articles.rows) {
+      yield {
+        kind: 'article',
+        articleId: row.article_id,
+        articleTitle: row.article_title,
+        articleUrl: row.article_url,
+        firstCommentAt: row.first_comment_at?.toISOString() ?? null,
+        state: row.state,
+      };
+    }
+    const moderators = await query<{ name: string; role: Role; password_hash: string; created_at: Date }>(
+      'SELECT name, role, password_hash, created_at FROM moderators ORDER BY id',
+    );
+    for (const row of moderators.rows) {
+      yield { kind: 'moderator', name: row.name, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at.toISOString() };
+    }
+    const blocks = await query<BlockRow>('SELECT id, kind, value, created_at, created_by FROM blocks ORDER BY id');
+    for (const row of blocks.rows) {
+      yield { kind: 'block', type: row.kind, value: row.value, createdAt: row.created_at.toISOString(), createdBy: row.created_by };
+    }
+    const lists = await readLists();
+    for (const list of ['reject', 'hold'] as const) for (const word of lists[list]) yield { kind: 'word', list, word };
+    const holdLinks = await query(`SELECT 1 FROM desk_settings WHERE key = 'holdLinks'`);
+    if (holdLinks.rowCount) yield { kind: 'holdLinks', value: lists.holdLinks };
+    const trail = await query<Omit<AuditRow, 'at'> & { at: Date; undoes: string | null }>('SELECT * FROM audit ORDER BY id');
+    for (const row of trail.rows) {
+      yield {
+        kind: 'audit',
+        actionId: row.action_id,
+        at: row.at.toISOString(),
+        moderator: row.moderator,
+        action: row.action,
+        commentId: row.comment_id,
+        reason: row.reason,
+        detail: row.detail,
+        undoes: row.undoes,
+      };
+    }
+  }
+
+  const differ = (what: string, kept: Record<string, unknown>, given: Record<string, unknown>) => {
+    if (Object.keys(given).some((field) => kept[field] !== given[field])) throw ImportConflict.desk(what);
+  };
+  /** Adds one desk record of an import, inside its transaction: 1 if added, 0 if already kept. */
+  async function importRecord(client: pg.PoolClient, record: DeskRecord): Promise<number> {
+    switch (record.kind) {
+      case 'rejectionReason': {
+        const set = await client.query('UPDATE comments SET reason = $1 WHERE id = $2 AND reason IS NULL', [record.reason, record.commentId]);
+        if (set.rowCount) return 1;
+        const { rows } = await client.query<{ reason: string | null }>('SELECT reason FROM comments WHERE id = $1', [record.commentId]);
+        differ(`comment ${JSON.stringify(record.commentId)}'s rejection reason`, { reason: rows[0]?.reason }, { reason: record.reason });
+        return 0;
+      }
+      case 'sender': {
+        const added = await client.query(
+          'INSERT INTO sender_records (comment_id, ip, user_agent, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (comment_id) DO NOTHING',
+          [record.commentId, record.ip, record.userAgent, record.createdAt],
+        );
+        if (added.rowCount) return 1;
+        const { rows } = await client.query<{ ip: string; user_agent: string }>('SELECT ip, user_agent FROM sender_records WHERE comment_id = $1', [record.commentId]);
+        differ(`comment ${JSON.stringify(record.commentId)}'s sender record`, { ip: rows[0].ip, userAgent: rows[0].user_agent }, { ip: record.ip, userAgent: record.userAgent });
+        return 0;
+      }
+      case 'article': {
+        // As SQLite's: what the row lacks is filled in, a state set by hand here wins.
+        const { rowCount } = await client.query(
+          `INSERT INTO articles AS a (article_id, published, revision, first_comment_at, article_title, article_url, state)
+          VALUES ($1, 0, 0, $2, $3, $4, $5)
+          ON CONFLICT (article_id) DO UPDATE SET
+            first_comment_at = COALESCE(a.first_comment_at, excluded.first_comment_at),
+            article_title = COALESCE(a.article_title, excluded.article_title),
+            article_url = COALESCE(NULLIF(a.article_url, ''), excluded.article_url),
+            state = COALESCE(a.state, excluded.state)
+          WHERE a.first_comment_at IS NULL AND excluded.first_comment_at IS NOT NULL
+            OR a.article_title IS NULL AND excluded.article_title IS NOT NULL
+            OR COALESCE(a.article_url, '') = '' AND COALESCE(excluded.article_url, '') <> ''
+            OR a.state IS NULL AND excluded.state IS NOT NULL`,
+          [record.articleId, record.firstCommentAt, record.articleTitle, record.articleUrl, record.state],
+        );
+        if (rowCount && record.state) await changeArticle(client, record.articleId, 0);
+        return rowCount ?? 0;
+      }
+      case 'moderator': {
+        const added = await client.query(
+          'INSERT INTO moderators (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT ((lower(name))) DO NOTHING',
+          [record.name, record.role, record.passwordHash, record.createdAt],
+        );
+        if (added.rowCount) return 1;
+        const { rows } = await client.query<{ role: Role; password_hash: string }>('SELECT role, password_hash FROM moderators WHERE lower(name) = lower($1)', [record.name]);
+        differ(`moderator ${JSON.stringify(record.name)}`, { role: rows[0].role, passwordHash: rows[0].password_hash }, { role: record.role, passwordHash: record.passwordHash });
+        return 0;
+      }
+      case 'block': {
+        const range = record.type === 'ip' ? ipRange(record.value) : undefined;
+        if (range && 'problem' in range) throw new ImportConflict(`the block of ${JSON.stringify(record.value)} is no IP address or prefix`);
+        const { rowCount } = await client.query(
+          `INSERT INTO blocks (kind, value, first_ip, last_ip, created_at, created_by) VALUES ($1, $2, $3, $4, $5, $6)
+          ON CONFLICT (kind, value) DO NOTHING`,
+          [record.type, record.value, range?.first ?? null, range?.last ?? null, record.createdAt, record.createdBy],
+        );
+        return rowCount ?? 0;
+      }
+      case 'word':
+        return (await client.query('INSERT INTO word_lists (list, word) VALUES ($1, $2) ON CONFLICT DO NOTHING', [record.list, record.word])).rowCount ?? 0;
+      case 'holdLinks': {
+        const value = String(record.value);
+        const added = await client.query(`INSERT INTO desk_settings (key, value) VALUES ('holdLinks', $1) ON CONFLICT (key) DO NOTHING`, [value]);
+        if (added.rowCount) return 1;
+        const { rows } = await client.query<{ value: string }>(`SELECT value FROM desk_settings WHERE key = 'holdLinks'`);
+        differ('the setting to hold comments with links', { value: rows[0].value }, { value });
+        return 0;
+      }
+      case 'audit': {
+        const { rows } = await client.query<{ moderator: string; action: string; reason: string | null; at: Date }>(
+          'SELECT moderator, action, reason, at FROM audit WHERE action_id = $1 AND comment_id IS NOT DISTINCT FROM $2',
+          [record.actionId, record.commentId],
+        );
+        if (rows.length) {
+          const [kept] = rows;
+          const { moderator, action, reason, at } = record;
+          differ(`audit row ${JSON.stringify(record.actionId)}`, { moderator: kept.moderator, action: kept.action, reason: kept.reason, at: kept.at.toISOString() }, { moderator, action, reason, at });
+          return 0;
+        }
+        await client.query(
+          `INSERT INTO audit (action_id, at, moderator, action, comment_id, reason, detail, undoes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [record.actionId, record.at, record.moderator, record.action, record.commentId, record.reason, record.detail && JSON.stringify(record.detail), record.undoes],
+        );
+        return 1;
+      }
+    }
+  }
+
+  return { methods, reported, exportRecords, importRecord };
 }

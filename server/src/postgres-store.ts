@@ -384,7 +384,7 @@ export async function postgresStore({
       values: [articleId, delta, now()],
     });
 
-  const desk = postgresDesk({ query, transaction, changeArticle, now });
+  const deskPart = postgresDesk({ query, transaction, changeArticle, now });
 
   // The page, its total and its revision come from one statement, so from one snapshot, even while other processes
   // write: an ETag never names a page it does not describe.
@@ -433,7 +433,7 @@ export async function postgresStore({
         reason,
         new Date(now()).toISOString(),
       ]);
-      if (options.alert) await desk.reported(client, commentId);
+      if (options.alert) await deskPart.reported(client, commentId);
       const { rows } = await client.query<{ count: number }>('SELECT COUNT(*)::integer AS count FROM reports WHERE comment_id = $1', [commentId]);
       if (rows[0].count < threshold) return { kind: 'received', hidden: false };
       await client.query(`UPDATE comments SET status = 'pending' WHERE id = $1`, [commentId]);
@@ -499,7 +499,11 @@ export async function postgresStore({
         );
         added += result.rows[0].added;
       }
-      const named = new Set([...reports, ...keys].map((record) => record.commentId));
+      const desk = records.filter((record) => record.kind !== 'comment' && record.kind !== 'report' && record.kind !== 'idempotencyKey');
+      const named = new Set([
+        ...[...reports, ...keys].map((record) => record.commentId),
+        ...desk.flatMap((record) => (record.kind === 'sender' || record.kind === 'rejectionReason' ? [record.commentId] : [])),
+      ]);
       const namedComments = comments.filter((comment) => named.has(comment.id));
       for (let start = 0; start < namedComments.length; start += PAGE) {
         const page = namedComments.slice(start, start + PAGE);
@@ -512,7 +516,7 @@ export async function postgresStore({
           LIMIT 1`,
           fields.map((field) => page.map((comment) => comment[field])),
         );
-        if (rows.length) throw new ImportConflict(rows[0].id);
+        if (rows.length) throw ImportConflict.comment(rows[0].id);
       }
       for (let start = 0; start < reports.length; start += PAGE) {
         const page = reports.slice(start, start + PAGE);
@@ -532,6 +536,8 @@ export async function postgresStore({
         );
         added += result.rowCount ?? 0;
       }
+      // In the file's order, one at a time: the desk's records are few beside the comments.
+      for (const record of desk) added += await deskPart.importRecord(client, record);
       return { added, present: records.length - added };
     });
 
@@ -640,9 +646,10 @@ export async function postgresStore({
       for (const row of rows) {
         yield { kind: 'idempotencyKey', key: row.key, fingerprint: row.fingerprint, commentId: row.comment_id, createdAt: row.created_at.toISOString() };
       }
+      yield* deskPart.exportRecords();
     },
     importRecords,
     close: () => pool.end(),
-    ...desk.methods,
+    ...deskPart.methods,
   };
 }

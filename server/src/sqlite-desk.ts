@@ -24,7 +24,8 @@ import type {
   WordLists,
 } from './desk-types.js';
 import { alertPayload } from './outbox.js';
-import type { CreateOptions, DeskStore, Status } from './store.js';
+import { ipRange } from './ip-range.js';
+import { type CreateOptions, type DeskRecord, type DeskStore, ImportConflict, type Status } from './store.js';
 
 type Db = Database.Database;
 
@@ -586,5 +587,140 @@ export function sqliteDesk(db: Db, now: () => number, changed: (articleId: strin
     },
   };
 
-  return { methods, created, reported };
+  // An export's desk records, and their import (within the comments' import transaction).
+  const exportStatements = {
+    reasons: db.prepare<[], { id: string; reason: string }>('SELECT id, reason FROM comments WHERE reason IS NOT NULL ORDER BY seq'),
+    senders: db.prepare<[], { comment_id: string; ip: string; user_agent: string; created_at: string }>(
+      'SELECT s.* FROM sender_records s JOIN comments c ON c.id = s.comment_id ORDER BY c.seq',
+    ),
+    articles: db.prepare<[], Omit<ArticleRow, 'revision' | 'published' | 'pending'>>(
+      'SELECT article_id, article_title, article_url, first_comment_at, state FROM articles ORDER BY article_id',
+    ),
+    moderators: db.prepare<[], { name: string; role: Role; password_hash: string; created_at: string }>(
+      'SELECT name, role, password_hash, created_at FROM moderators ORDER BY id',
+    ),
+    blocks: db.prepare<[], { kind: 'email' | 'ip'; value: string; created_at: string; created_by: string }>(
+      'SELECT kind, value, created_at, created_by FROM blocks ORDER BY id',
+    ),
+    audit: db.prepare<[], AuditRow & { undoes: string | null }>('SELECT * FROM audit ORDER BY id'),
+  };
+  function* exportRecords(): Generator<DeskRecord> {
+    for (const row of exportStatements.reasons.all()) yield { kind: 'rejectionReason', commentId: row.id, reason: row.reason };
+    for (const row of exportStatements.senders.all()) {
+      yield { kind: 'sender', commentId: row.comment_id, ip: row.ip, userAgent: row.user_agent, createdAt: row.created_at };
+    }
+    for (const row of exportStatements.articles.all()) {
+      yield {
+        kind: 'article',
+        articleId: row.article_id,
+        articleTitle: row.article_title,
+        articleUrl: row.article_url,
+        firstCommentAt: row.first_comment_at,
+        state: row.state,
+      };
+    }
+    for (const row of exportStatements.moderators.all()) {
+      yield { kind: 'moderator', name: row.name, role: row.role, passwordHash: row.password_hash, createdAt: row.created_at };
+    }
+    for (const row of exportStatements.blocks.all()) {
+      yield { kind: 'block', type: row.kind, value: row.value, createdAt: row.created_at, createdBy: row.created_by };
+    }
+    const lists = readLists();
+    for (const list of ['reject', 'hold'] as const) for (const word of lists[list]) yield { kind: 'word', list, word };
+    if (setting.get('holdLinks')) yield { kind: 'holdLinks', value: lists.holdLinks };
+    for (const row of exportStatements.audit.all()) {
+      yield {
+        kind: 'audit',
+        actionId: row.action_id,
+        at: row.at,
+        moderator: row.moderator,
+        action: row.action,
+        commentId: row.comment_id,
+        reason: row.reason,
+        detail: row.detail === null ? null : JSON.parse(row.detail),
+        undoes: row.undoes,
+      };
+    }
+  }
+
+  const importStatements = {
+    reason: db.prepare('UPDATE comments SET reason = ? WHERE id = ? AND reason IS NULL'),
+    reasonOf: db.prepare<[string], { reason: string | null }>('SELECT reason FROM comments WHERE id = ?'),
+    sender: db.prepare('INSERT INTO sender_records (comment_id, ip, user_agent, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (comment_id) DO NOTHING'),
+    // An article row may be there already, made by its comments: what it lacks is filled in, a state set by hand here wins.
+    article: db.prepare(`
+      INSERT INTO articles (article_id, published, revision, first_comment_at, article_title, article_url, state)
+      VALUES (@articleId, 0, 0, @firstCommentAt, @articleTitle, @articleUrl, @state)
+      ON CONFLICT (article_id) DO UPDATE SET
+        first_comment_at = COALESCE(articles.first_comment_at, excluded.first_comment_at),
+        article_title = COALESCE(articles.article_title, excluded.article_title),
+        article_url = COALESCE(NULLIF(articles.article_url, ''), excluded.article_url),
+        state = COALESCE(articles.state, excluded.state)
+      WHERE articles.first_comment_at IS NULL AND excluded.first_comment_at IS NOT NULL
+        OR articles.article_title IS NULL AND excluded.article_title IS NOT NULL
+        OR COALESCE(articles.article_url, '') = '' AND COALESCE(excluded.article_url, '') <> ''
+        OR articles.state IS NULL AND excluded.state IS NOT NULL`),
+    auditNamed: db.prepare<[string, string | null], AuditRow>('SELECT * FROM audit WHERE action_id = ? AND comment_id IS ?'),
+  };
+  const differ = (what: string, kept: Record<string, unknown>, given: Record<string, unknown>) => {
+    if (Object.keys(given).some((field) => kept[field] !== given[field])) throw ImportConflict.desk(what);
+  };
+  /** Adds one desk record of an import, inside its transaction: 1 if added, 0 if already kept. */
+  function importRecord(record: DeskRecord): number {
+    switch (record.kind) {
+      case 'rejectionReason': {
+        if (importStatements.reason.run(record.reason, record.commentId).changes) return 1;
+        differ(`comment ${JSON.stringify(record.commentId)}'s rejection reason`, { reason: importStatements.reasonOf.get(record.commentId)?.reason }, { reason: record.reason });
+        return 0;
+      }
+      case 'sender': {
+        if (importStatements.sender.run(record.commentId, record.ip, record.userAgent, record.createdAt).changes) return 1;
+        const kept = senderOf.get(record.commentId)!;
+        differ(`comment ${JSON.stringify(record.commentId)}'s sender record`, { ip: kept.ip, userAgent: kept.user_agent }, { ip: record.ip, userAgent: record.userAgent });
+        return 0;
+      }
+      case 'article': {
+        const { kind, ...fields } = record;
+        const added = importStatements.article.run(fields).changes;
+        // Closed or opened by hand: lists' answers say so, their ETags must change.
+        if (added && record.state) changed(record.articleId, 0);
+        return added;
+      }
+      case 'moderator': {
+        if (insertModerator.run(record.name, record.role, record.passwordHash, record.createdAt).changes) return 1;
+        const kept = moderatorNamed.get(record.name)!;
+        differ(`moderator ${JSON.stringify(record.name)}`, { role: kept.role, passwordHash: kept.password_hash }, { role: record.role, passwordHash: record.passwordHash });
+        return 0;
+      }
+      case 'block': {
+        if (blockNamed.get(record.type, record.value)) return 0;
+        const range = record.type === 'ip' ? ipRange(record.value) : undefined;
+        if (range && 'problem' in range) throw new ImportConflict(`the block of ${JSON.stringify(record.value)} is no IP address or prefix`);
+        insertBlock.run(record.type, record.value, range?.first ?? null, range?.last ?? null, record.createdAt, record.createdBy);
+        return 1;
+      }
+      case 'word':
+        return insertWord.run(record.list, record.word).changes;
+      case 'holdLinks': {
+        const kept = setting.get('holdLinks');
+        if (!kept) return setSetting.run('holdLinks', String(record.value)).changes;
+        differ('the setting to hold comments with links', { value: kept.value }, { value: String(record.value) });
+        return 0;
+      }
+      case 'audit': {
+        const detail = record.detail && JSON.stringify(record.detail);
+        const kept = importStatements.auditNamed.get(record.actionId, record.commentId);
+        if (kept) {
+          const { moderator, action, reason } = record;
+          differ(`audit row ${JSON.stringify(record.actionId)}`, { moderator: kept.moderator, action: kept.action, reason: kept.reason, at: kept.at }, { moderator, action, reason, at: record.at });
+          return 0;
+        }
+        const { actionId, at, moderator, action, commentId, reason, undoes } = record;
+        insertAudit.run({ actionId, at, moderator, action, commentId, reason, detail, undoes });
+        return 1;
+      }
+    }
+  }
+
+  return { methods, created, reported, exportRecords, importRecord };
 }

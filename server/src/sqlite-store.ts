@@ -484,6 +484,10 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
   const importAll = db.transaction((records: TransferRecord[]) => {
     let added = 0;
     for (const record of records) {
+      if (record.kind !== 'comment' && record.kind !== 'report' && record.kind !== 'idempotencyKey') {
+        added += desk.importRecord(record);
+        continue;
+      }
       const { kind, ...fields } = record;
       const statement = kind === 'comment' ? importComment : kind === 'report' ? importReport : importKey;
       const stored = statement.run(fields).changes;
@@ -491,12 +495,12 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       if (stored && record.kind === 'comment' && record.status === 'published') changed(record.articleId, 1);
       added += stored;
     }
-    const named = new Set(records.flatMap((record) => (record.kind === 'comment' ? [] : [record.commentId])));
+    const named = new Set(records.flatMap((record) => ('commentId' in record && record.kind !== 'audit' ? [record.commentId] : [])));
     for (const record of records) {
       if (record.kind !== 'comment' || !named.has(record.id)) continue;
       const kept = contentOf.get(record.id)!;
       const fields = ['articleId', 'title', 'comment', 'name', 'email'] as const;
-      if (fields.some((field) => kept[field] !== record[field])) throw new ImportConflict(record.id);
+      if (fields.some((field) => kept[field] !== record[field])) throw ImportConflict.comment(record.id);
     }
     return { added, present: records.length - added };
   });
@@ -572,6 +576,7 @@ export function sqliteStore(dataDir: string, { now = Date.now }: SqliteStoreOpti
       for (const row of liveKeys.all(new Date(now() - IDEMPOTENCY_KEY_LIFETIME_MS).toISOString())) {
         yield { kind: 'idempotencyKey', key: row.key, fingerprint: row.fingerprint, commentId: row.comment_id, createdAt: row.created_at };
       }
+      yield* desk.exportRecords();
     },
     importRecords: async (records) => busy(() => importAll.immediate(records)),
     close: async () => void db.close(),

@@ -118,14 +118,15 @@ export interface CommentStore extends DeskStore {
    */
   rateLimiter(name: string, limit: RateLimit): SharedRateLimiter;
   /**
-   * Everything kept but rate-limit counts and what follows from the rest (articles' counts and revisions): comments
-   * in the order they came, their reports, then live idempotency keys.
+   * Everything kept but rate-limit counts, sessions, queued alerts and what follows from the rest (articles' counts
+   * and revisions): comments in the order they came, their reports, live idempotency keys, then the desk's records.
    */
   exportRecords(): AsyncIterable<TransferRecord>;
   /**
    * Adds the records in one transaction, comments in the order given after those already kept, each counted on its
    * article as if it had come in. A comment, report or key already kept is left as it is: importing a file twice
-   * adds nothing. Reports and keys of a comment kept with other content under its id are an `ImportConflict`.
+   * adds nothing. Reports, keys and sender records of a comment kept with other content under its id, and desk
+   * records kept with other content (a moderator's password, an audit row), are an `ImportConflict`.
    */
   importRecords(records: TransferRecord[]): Promise<{ added: number; present: number }>;
   close(): Promise<void>;
@@ -226,7 +227,41 @@ export type TransferRecord =
   | ({ kind: 'comment' } & StoredComment)
   /** `reader` is the reporting client's address. */
   | { kind: 'report'; commentId: string; reader: string; reason: ReportReason; createdAt: string }
-  | { kind: 'idempotencyKey'; key: string; fingerprint: string; commentId: string; createdAt: string };
+  | { kind: 'idempotencyKey'; key: string; fingerprint: string; commentId: string; createdAt: string }
+  | DeskRecord;
+
+/**
+ * The moderation desk's lines of an export (version 2): everything it keeps but sessions, which a move to another
+ * database ends as a restart does. Blocks, moderators and audit rows are named by their content, not by the ids of
+ * the database they came from.
+ */
+export type DeskRecord =
+  /** Why a comment was rejected, as the desk shows it. */
+  | { kind: 'rejectionReason'; commentId: string; reason: string }
+  | { kind: 'sender'; commentId: string; ip: string; userAgent: string; createdAt: string }
+  | {
+      kind: 'article';
+      articleId: string;
+      articleTitle: string | null;
+      articleUrl: string | null;
+      firstCommentAt: string | null;
+      state: 'open' | 'closed' | null;
+    }
+  | { kind: 'moderator'; name: string; role: Role; passwordHash: string; createdAt: string }
+  | { kind: 'block'; type: 'email' | 'ip'; value: string; createdAt: string; createdBy: string }
+  | { kind: 'word'; list: 'reject' | 'hold'; word: string }
+  | { kind: 'holdLinks'; value: boolean }
+  | {
+      kind: 'audit';
+      actionId: string;
+      at: string;
+      moderator: string;
+      action: AuditEntry['action'];
+      commentId: string | null;
+      reason: string | null;
+      detail: Record<string, unknown> | null;
+      undoes: string | null;
+    };
 
 /**
  * The database cannot be reached just now (down, restarting, a connection cut, too busy): the request may succeed
@@ -240,17 +275,26 @@ export class StoreUnavailable extends Error {
 }
 
 /**
- * An import whose reports or idempotency keys name a comment of the file that this database holds with other content
+ * An import whose reports, idempotency keys or sender records name a comment of the file that this database holds with other content
  * (article, title, text, name or email) under the same id: the file is not an export of these comments, and its
  * reports would count against a comment nobody reported. Thrown inside the import's transaction: nothing is imported.
  */
 export class ImportConflict extends Error {
-  constructor(commentId: string) {
-    super(
-      `the file's comment ${JSON.stringify(commentId)} comes with reports or idempotency keys, but this database holds ` +
-        'another comment under that id: the file is not an export of these comments',
-    );
+  constructor(message: string) {
+    super(message);
     this.name = 'ImportConflict';
+  }
+
+  static comment(commentId: string): ImportConflict {
+    return new ImportConflict(
+      `the file's comment ${JSON.stringify(commentId)} comes with reports, idempotency keys or a sender record, but this ` +
+        'database holds another comment under that id: the file is not an export of these comments',
+    );
+  }
+
+  /** A desk record (a moderator, a sender record, an audit row…) kept here with other content. */
+  static desk(what: string): ImportConflict {
+    return new ImportConflict(`this database holds ${what} with other content than the file's: the file is not an export of it`);
   }
 }
 

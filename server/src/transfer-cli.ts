@@ -12,6 +12,19 @@ import { exportRecords, readTransferFile } from './transfer.js';
 
 const [command, file] = process.argv.slice(2);
 
+const LABELS: Record<string, string> = {
+  comment: 'comments',
+  report: 'reports',
+  idempotencyKey: 'idempotency keys',
+  sender: 'sender records',
+  rejectionReason: 'rejection reasons',
+  article: 'articles',
+  moderator: 'moderators',
+  block: 'blocks',
+  word: 'words',
+  audit: 'audit rows',
+};
+
 async function run(): Promise<string> {
   if ((command !== 'export' && command !== 'import') || !file) throw new Error('usage: npm run export -- FILE, or npm run import -- FILE');
   const path = resolve(process.env.INIT_CWD ?? process.cwd(), file);
@@ -47,7 +60,8 @@ async function run(): Promise<string> {
     output.end();
     await once(output, 'finish');
     renameSync(partial, path);
-    return `exported ${counts.comment} comments, ${counts.report} reports and ${counts.idempotencyKey} idempotency keys from ${describeStore(settings)} to ${path}`;
+    const what = Object.entries(LABELS).map(([kind, label]) => `${counts[kind] ?? 0} ${label}`);
+    return `exported ${what.join(', ')} from ${describeStore(settings)} to ${path}`;
   } catch (error) {
     output.destroy();
     rmSync(partial, { force: true });

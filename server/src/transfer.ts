@@ -1,17 +1,23 @@
 /**
- * The publisher's data in and out: everything a store keeps but rate-limit counts, as JSON Lines (a header line,
- * then one record a line), and back; or a Disqus export in. A file is read and checked whole before the database
+ * The publisher's data in and out: everything a store keeps but rate-limit counts, sessions and the webhook outbox,
+ * as JSON Lines (a header line, then one record a line), and back; or a Disqus export in. A file is read and checked whole before the database
  * is touched, and imported in one transaction: a bad file imports nothing.
  */
 import * as z from 'zod/mini';
 import { REPORT_REASONS, isCleanText } from '../../src/contract.js';
 import { TransferError, readDisqus } from './disqus.js';
+import { AUDIT_ACTIONS, ROLES } from './desk-types.js';
 import type { CommentStore, TransferRecord } from './store.js';
 
 export { TransferError };
 
-/** The first line of an export; `version` changes only if a record's meaning does. */
-export const HEADER = { format: 'news-comments', version: 1 } as const;
+/**
+ * The first line of an export; `version` changes only if a record's meaning does. Version 2 added the desk's
+ * records (moderators, blocks, word lists, the audit trail, sender records, articles, rejection reasons); a file of
+ * version 1 is read as it is.
+ */
+export const HEADER = { format: 'news-comments', version: 2 } as const;
+const READS = [1, 2];
 
 const text = (min = 0, max = 1_000_000) =>
   z.string().check(z.minLength(min), z.maxLength(max), z.refine(isCleanText, 'must not contain control characters'));
@@ -26,6 +32,7 @@ const time = z.pipe(
   ),
   z.transform((value) => new Date(value).toISOString()),
 );
+const DESK_KINDS = ['rejectionReason', 'sender', 'article', 'moderator', 'block', 'word', 'holdLinks', 'audit'];
 const record = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('comment'),
@@ -53,7 +60,35 @@ const record = z.discriminatedUnion('kind', [
     commentId: text(1, 200),
     createdAt: time,
   }),
+  z.object({ kind: z.literal('rejectionReason'), commentId: text(1, 200), reason: text(0, 10_000) }),
+  z.object({ kind: z.literal('sender'), commentId: text(1, 200), ip: text(1, 100), userAgent: text(0, 10_000), createdAt: time }),
+  z.object({
+    kind: z.literal('article'),
+    articleId: text(1, 1000),
+    articleTitle: z.nullable(text(0, 4000)),
+    articleUrl: z.nullable(text(0, 4000)),
+    firstCommentAt: z.nullable(time),
+    state: z.nullable(z.enum(['open', 'closed'])),
+  }),
+  z.object({ kind: z.literal('moderator'), name: text(1, 200), role: z.enum(ROLES), passwordHash: text(1, 1000), createdAt: time }),
+  z.object({ kind: z.literal('block'), type: z.enum(['email', 'ip']), value: text(1, 1000), createdAt: time, createdBy: text(1, 200) }),
+  z.object({ kind: z.literal('word'), list: z.enum(['reject', 'hold']), word: text(1, 1000) }),
+  z.object({ kind: z.literal('holdLinks'), value: z.boolean() }),
+  z.object({
+    kind: z.literal('audit'),
+    actionId: text(1, 200),
+    at: time,
+    moderator: text(1, 200),
+    action: z.enum(AUDIT_ACTIONS),
+    commentId: z.nullable(text(1, 200)),
+    reason: z.nullable(text(0, 10_000)),
+    detail: z.nullable(z.record(z.string(), z.unknown())),
+    undoes: z.nullable(text(1, 200)),
+  }),
 ]);
+const KINDS = new Set(['comment', 'report', 'idempotencyKey', ...DESK_KINDS]);
+// A version 1 file holds only comments, reports and idempotency keys.
+const DESK_KINDS_SET = new Set<unknown>(DESK_KINDS);
 
 /**
  * A value from the file, for a message to the person importing it: as JSON, so that no control character in it
@@ -89,7 +124,7 @@ export interface ReadFile {
 }
 
 /** JSON Lines of an export, checked line by line; the first problem stops it, naming its line. */
-function readJsonLines(content: string): ReadFile {
+function readJsonLines(content: string, version: number): ReadFile {
   const lines = content.split('\n');
   const records: TransferRecord[] = [];
   const comments = new Set<string>();
@@ -103,8 +138,8 @@ function readJsonLines(content: string): ReadFile {
       throw new TransferError(`${where} is not JSON`);
     }
     const kind = (value as { kind?: unknown })?.kind;
-    if (kind !== 'comment' && kind !== 'report' && kind !== 'idempotencyKey') {
-      throw new TransferError(`${where}: unknown record kind ${quoted(kind)} (from a newer server?)`);
+    if (!KINDS.has(kind as string) || (version === 1 && DESK_KINDS_SET.has(kind))) {
+      throw new TransferError(`${where}: unknown record kind ${quoted(kind)}${version === 1 ? ' in an export of version 1' : ' (from a newer server?)'}`);
     }
     const parsed = record.safeParse(value);
     if (!parsed.success) {
@@ -112,8 +147,8 @@ function readJsonLines(content: string): ReadFile {
     }
     const item = parsed.data;
     if (item.kind === 'comment') comments.add(item.id);
-    else if (!comments.has(item.commentId)) {
-      const what = item.kind === 'report' ? 'report' : 'idempotency key';
+    else if ('commentId' in item && item.kind !== 'audit' && !comments.has(item.commentId)) {
+      const what = { report: 'report', idempotencyKey: 'idempotency key', sender: 'sender record', rejectionReason: 'rejection reason' }[item.kind];
       throw new TransferError(`${where}: the ${what} names comment ${item.commentId}, which is not before it in the file`);
     }
     records.push(item);
@@ -143,15 +178,15 @@ export function readTransferFile(content: string): ReadFile {
   if (format !== HEADER.format) {
     throw new TransferError('unknown format: the file is neither a news-comments export (JSON Lines) nor a Disqus export (XML)');
   }
-  if (version !== HEADER.version) {
-    throw new TransferError(`the export is of version ${quoted(version)}; this server reads version ${HEADER.version}`);
+  if (!READS.includes(version as number)) {
+    throw new TransferError(`the export is of version ${quoted(version)}; this server reads versions ${READS.join(' and ')}`);
   }
-  return readJsonLines(start);
+  return readJsonLines(start, version as number);
 }
 
 /** Writes the header and every record, one JSON line each; answers how many of each kind. */
 export async function exportRecords(store: CommentStore, write: (line: string) => Promise<void>): Promise<Record<string, number>> {
-  const counts: Record<string, number> = { comment: 0, report: 0, idempotencyKey: 0 };
+  const counts: Record<string, number> = Object.fromEntries([...KINDS].map((kind) => [kind, 0]));
   await write(`${JSON.stringify({ ...HEADER, exportedAt: new Date().toISOString() })}\n`);
   for await (const item of store.exportRecords()) {
     counts[item.kind]++;

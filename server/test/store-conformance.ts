@@ -63,9 +63,9 @@ async function allPublished(store: CommentStore, articleId: string) {
   throw new Error('more than 100 pages');
 }
 
-async function exported(store: CommentStore) {
+async function exported(store: CommentStore, kind?: TransferRecord['kind']) {
   const records: TransferRecord[] = [];
-  for await (const record of store.exportRecords()) records.push(record);
+  for await (const record of store.exportRecords()) if (!kind || record.kind === kind) records.push(record);
   return records;
 }
 
@@ -465,7 +465,13 @@ export function storeConformance(engine: StoreEngine) {
         const records = await exported(source.second);
         assert.deepEqual(
           records.map((record) =>
-            record.kind === 'comment' ? `${record.comment}: ${record.status}` : record.kind === 'report' ? `report ${record.reason}` : `key ${record.key}`,
+            record.kind === 'comment'
+              ? `${record.comment}: ${record.status}`
+              : record.kind === 'report'
+                ? `report ${record.reason}`
+                : record.kind === 'idempotencyKey'
+                  ? `key ${record.key}`
+                  : `${record.kind} ${'articleId' in record ? record.articleId : ''}`,
           ),
           [
             'Published 1: published',
@@ -477,6 +483,7 @@ export function storeConformance(engine: StoreEngine) {
             'key moved-1',
             'key moved-2',
             'key moved-3',
+            'article moved',
           ],
         );
         const first = records[0];
@@ -522,7 +529,7 @@ export function storeConformance(engine: StoreEngine) {
           for (const records of [[fresh, forged, ...reports], [forged, key]]) {
             await assert.rejects(store.importRecords(records), /comment "taken" .*another comment/);
           }
-          assert.deepEqual(await exported(store), [honest]);
+          assert.deepEqual(await exported(store, 'comment'), [honest]);
           // The same comment with its reports, as a later export of this database brings them, is taken.
           assert.deepEqual(await store.importRecords([honest, ...reports]), { added: 2, present: 1 });
         } finally {
@@ -540,6 +547,60 @@ export function storeConformance(engine: StoreEngine) {
           assert.deepEqual(await exported(store), []);
         } finally {
           await store.close();
+        }
+      });
+
+      it('carries the desk: moderators, blocks, word lists, sender records, rejection reasons, articles, the trail', async () => {
+        const [from, to] = [await (await engine.freshDatabase()).open(), await (await engine.freshDatabase()).open()];
+        try {
+          const sender = { ip: '203.0.113.9', userAgent: 'Reader/1.0' };
+          const sent = await from.create(comment({ articleId: 'desk', articleTitle: 'The desk' }), 'pending', undefined, { sender });
+          assert.ok(sent.kind === 'created');
+          assert.equal(await from.addModerator('Mira', 'admin', 'hash-of-mira'), true);
+          const mira = (await from.moderator('Mira'))!;
+          await from.createSession('digest', mira);
+          await from.decide([sent.id], 'reject', 'off topic', 'Mira');
+          await from.addBlock({ kind: 'email', value: 'troll@example.com' }, 'Mira');
+          await from.addBlock({ kind: 'ip', value: '198.51.100.0/24', first: '00000000000000000000ffffc6336400', last: '00000000000000000000ffffc63364ff' }, 'Mira');
+          await from.setWordLists({ reject: ['spamword'], hold: ['maybe'], holdLinks: true }, 'Mira');
+          await from.setArticleState('desk', 'closed', 'Mira');
+          const records = await exported(from);
+
+          assert.deepEqual(await to.importRecords(records), { added: records.length, present: 0 });
+          assert.equal((await to.moderator('mira'))?.passwordHash, 'hash-of-mira');
+          assert.equal((await to.moderator('mira'))?.role, 'admin');
+          assert.equal(await to.isBlocked('Troll@example.com', undefined), true);
+          assert.equal(await to.isBlocked('x@example.com', '00000000000000000000ffffc6336407'), true);
+          assert.deepEqual(await to.wordLists(), { reject: ['spamword'], hold: ['maybe'], holdLinks: true });
+          const kept = await to.exportSender(sent.id, 'Mira');
+          assert.ok(typeof kept === 'object');
+          assert.deepEqual([kept.ip, kept.userAgent], [sender.ip, sender.userAgent]);
+          assert.equal((await to.article('desk'))?.state, 'closed');
+          assert.equal((await to.article('desk'))?.articleTitle, 'The desk');
+          const [rejected] = (await to.deskComments({ queue: 'rejected', order: 'newest', limit: 5 })).comments;
+          assert.equal(rejected.reason, 'off topic');
+          const trail = async (store: CommentStore) =>
+            (await store.audit({ limit: 50 })).entries.map(({ id, ...entry }) => entry).filter((entry) => entry.action !== 'export_sender');
+          assert.deepEqual(await trail(to), await trail(from));
+          assert.deepEqual(
+            (await trail(to)).map((entry) => entry.action).reverse(),
+            ['sign_in', 'reject', 'block', 'block', 'word_lists', 'close_article'],
+          );
+
+          // Twice adds nothing; what comes out is what went in (but the export of the sender just made).
+          assert.deepEqual(await to.importRecords(records), { added: 0, present: records.length });
+          assert.deepEqual((await exported(to)).filter((r) => !(r.kind === 'audit' && r.action === 'export_sender')), records);
+
+          // A moderator of that name with another password, or a sender record with another address: nothing imported.
+          const count = (await exported(to)).length;
+          const other = (records as Array<Record<string, unknown>>).map((r) => (r.kind === 'moderator' ? { ...r, passwordHash: 'another' } : r));
+          await assert.rejects(to.importRecords([...(other as TransferRecord[]), { kind: 'word', list: 'hold', word: 'new' }]), /moderator "Mira" with other content/);
+          const moved = (records as Array<Record<string, unknown>>).map((r) => (r.kind === 'sender' ? { ...r, ip: '192.0.2.1' } : r));
+          await assert.rejects(to.importRecords(moved as TransferRecord[]), /sender record with other content/);
+          assert.equal((await exported(to)).length, count);
+          assert.deepEqual((await to.wordLists()).hold, ['maybe']);
+        } finally {
+          await Promise.all([from.close(), to.close()]);
         }
       });
     });

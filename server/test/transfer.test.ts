@@ -11,8 +11,23 @@ import { after, before, describe, it } from 'node:test';
 import { sqliteStore } from '../src/sqlite-store.js';
 import { readTransferFile } from '../src/transfer.js';
 import { postgresMissing, startCluster, type Cluster } from './postgres.js';
-import { adminHeaders, moderate, post, published, report, startServerProcess, testServer, validComment, ADMIN_TOKEN } from './support.js';
+import {
+  addModerator,
+  adminHeaders,
+  deskApi,
+  moderate,
+  post,
+  published,
+  report,
+  signIn,
+  startServerProcess,
+  testServer,
+  validComment,
+  ADMIN_TOKEN,
+  type TestServer,
+} from './support.js';
 
+const PASSWORD = 'a long enough password';
 const work = mkdtempSync(join(tmpdir(), 'news-comments-transfer-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -54,19 +69,25 @@ describe('moving from SQLite to PostgreSQL: export, then import', { skip: postgr
     await moderate(server, ids[1], 'approve');
     await moderate(server, ids[2], 'reject');
     assert.equal((await report(server, ids[0], { reason: 'spam' })).status, 201);
+    // The desk's own data: an admin signed in, a block, word lists, an article closed by hand.
+    await addModerator(server, 'mira', PASSWORD, 'admin');
+    const cookie = (await signIn(server, 'mira', PASSWORD)).cookie!;
+    assert.equal((await deskApi(server, cookie, 'POST', 'blocks', { email: 'troll@example.com' })).status, 201);
+    assert.equal((await deskApi(server, cookie, 'PUT', 'word-lists', { reject: ['forbiddenword'], hold: [], holdLinks: false })).status, 200);
+    assert.equal((await deskApi(server, cookie, 'POST', 'articles/close', { articleId: 'closed-by-hand' })).status, 200);
     listedOnSqlite = await published(server, 'moving');
     await server.close();
   });
   after(() => cluster?.destroy());
 
-  it('exports every comment with its moderation state, and the idempotency keys, as JSON Lines', () => {
+  it('exports every comment with its moderation state, the idempotency keys and the desk’s data, as JSON Lines', () => {
     const result = run('export', exportFile, { DATA_DIR: dataDir });
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /exported 4 comments, 1 reports and 4 idempotency keys/);
+    assert.match(result.stdout, /exported 4 comments, 1 reports, 4 idempotency keys, 4 sender records, 0 rejection reasons, 2 articles, 1 moderators, 1 blocks, 1 words, 7 audit rows/);
     const [header, ...records] = lines(exportFile);
-    assert.deepEqual({ format: header.format, version: header.version }, { format: 'news-comments', version: 1 });
+    assert.deepEqual({ format: header.format, version: header.version }, { format: 'news-comments', version: 2 });
     assert.deepEqual(
-      records.map((record) =>
+      records.filter((record) => ['comment', 'report', 'idempotencyKey'].includes(record.kind)).map((record) =>
         record.kind === 'comment' ? `${record.comment}: ${record.status}` : record.kind === 'report' ? `report ${record.reason}` : `${record.kind} ${record.key}`,
       ),
       [
@@ -82,15 +103,23 @@ describe('moving from SQLite to PostgreSQL: export, then import', { skip: postgr
       ],
     );
     assert.equal(records[0].email, 'asha@example.com');
+    const moderator = records.find((record) => record.kind === 'moderator');
+    assert.deepEqual([moderator.name, moderator.role], ['mira', 'admin']);
+    assert.match(moderator.passwordHash, /\S{20}/);
+    assert.deepEqual(
+      records.filter((record) => record.kind === 'audit').map((record) => record.action),
+      ['approve', 'approve', 'reject', 'sign_in', 'block', 'word_lists', 'close_article'],
+    );
   });
 
   it('imports it into PostgreSQL once, counts and reports included: a second import adds nothing', () => {
+    const count = lines(exportFile).length - 1;
     const first = run('import', exportFile, { DATABASE_URL: databaseUrl });
     assert.equal(first.status, 0, first.stderr);
-    assert.match(first.stdout, /9 added, 0 already there/);
+    assert.match(first.stdout, new RegExp(`${count} added, 0 already there`));
     const second = run('import', exportFile, { DATABASE_URL: databaseUrl });
     assert.equal(second.status, 0, second.stderr);
-    assert.match(second.stdout, /0 added, 9 already there/);
+    assert.match(second.stdout, new RegExp(`0 added, ${count} already there`));
   });
 
   it('then the server on PostgreSQL answers as the one on SQLite did', async () => {
@@ -116,6 +145,33 @@ describe('moving from SQLite to PostgreSQL: export, then import', { skip: postgr
     const again = join(work, 'from-postgres.jsonl');
     assert.equal(run('export', again, { DATABASE_URL: databaseUrl }).status, 0);
     assert.deepEqual(lines(again).slice(1), lines(exportFile).slice(1));
+  });
+
+  it('then the desk on PostgreSQL is the one on SQLite: the password signs in, blocks and word lists apply, the trail is there', async () => {
+    const server = await startServerProcess({ DATABASE_URL: databaseUrl, MODERATION: 'off', ADMIN_TOKEN });
+    try {
+      const { cookie } = await signIn(server as unknown as TestServer, 'mira', PASSWORD);
+      assert.ok(cookie, server.errors());
+      const desk = (path: string, method = 'GET', body?: unknown) => deskApi(server as unknown as TestServer, cookie, method, path, body);
+      const send = (body: unknown) =>
+        fetch(`${server.url}/api/comments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal((await send(validComment({ articleId: 'after-move', email: 'troll@example.com', comment: 'From the blocked one' }))).status, 201);
+      assert.equal((await send(validComment({ articleId: 'after-move', comment: 'A forbiddenword here' }))).status, 201);
+      assert.equal((await send(validComment({ articleId: 'after-move', comment: 'A fine comment' }))).status, 201);
+      const listed = (await (await fetch(`${server.url}/api/comments?articleId=after-move`)).json()) as { comments: Array<{ comment: string }> };
+      assert.deepEqual(listed.comments.map((c) => c.comment), ['A fine comment']);
+      const rejected = await (await desk('comments?queue=rejected')).text();
+      assert.match(rejected, /From the blocked one/);
+      assert.match(rejected, /forbiddenword/);
+      assert.equal((await (await desk('articles?q=closed-by-hand')).json()).articles[0].state, 'closed');
+      const trail = (await (await desk('audit')).json()) as { entries: Array<{ action: string; moderator: string }> };
+      assert.deepEqual(
+        trail.entries.map((entry) => `${entry.moderator} ${entry.action}`).reverse(),
+        [...['approve', 'approve', 'reject'].map((action) => `automation (ADMIN_TOKEN) ${action}`), 'mira sign_in', 'mira block', 'mira word_lists', 'mira close_article', 'mira sign_in'],
+      );
+    } finally {
+      await server.stop();
+    }
   });
 });
 
@@ -229,7 +285,7 @@ describe('when a Disqus file is built to stall the import', () => {
 describe('when the file cannot be imported', () => {
   const dataDir = join(work, 'refused');
   const badExport = join(work, 'bad.jsonl');
-  const header = JSON.stringify({ format: 'news-comments', version: 1, exportedAt: '2025-03-01T12:00:00.000Z' });
+  const header = JSON.stringify({ format: 'news-comments', version: 2, exportedAt: '2025-03-01T12:00:00.000Z' });
   const good = JSON.stringify({ kind: 'comment', ...validComment({ articleId: 'refused' }), id: 'good', status: 'published', createdAt: '2025-03-01T12:00:00.000Z' });
 
   const refused = (file: string, message: RegExp) => {
@@ -282,7 +338,12 @@ describe('when the file cannot be imported', () => {
       [JSON.stringify({ kind: 'comment', ...validComment(), id: 'bad', status: 'published', createdAt: '+275760-09-13T00:00:00.000Z' }), /line 3: createdAt must be a date and time between the years 1 and 9999/],
       [JSON.stringify({ kind: 'report', commentId: 'good', reader: '192.0.2.1', reason: 'spam', createdAt: '0000-12-31T23:59:59Z' }), /line 3: createdAt must be a date and time between the years 1 and 9999/],
       [JSON.stringify({ kind: 'comment', ...validComment({ name: 'bell\u0007' }), id: 'bad', status: 'published', createdAt: '2025-03-01T12:00:00Z' }), /line 3: name must not contain control characters/],
-      [JSON.stringify({ kind: 'block', id: 'r' }), /line 3: unknown record kind "block"/],
+      [JSON.stringify({ kind: 'session', id: 'r' }), /line 3: unknown record kind "session"/],
+      [JSON.stringify({ kind: 'moderator', name: 'mira', role: 'owner', passwordHash: 'h', createdAt: '2025-03-01T12:00:00Z' }), /line 3: role must be one of "moderator", "admin"/],
+      [JSON.stringify({ kind: 'block', type: 'ip', value: 5, createdAt: '2025-03-01T12:00:00Z', createdBy: 'mira' }), /line 3: value must be text/],
+      [JSON.stringify({ kind: 'audit', actionId: 'a', at: '2025-03-01T12:00:00Z', moderator: 'mira', action: 'drop_tables', commentId: null, reason: null, detail: null, undoes: null }), /line 3: action must be one of "sign_in"/],
+      [JSON.stringify({ kind: 'sender', commentId: 'gone', ip: '192.0.2.1', userAgent: 'x', createdAt: '2025-03-01T12:00:00Z' }), /line 3: the sender record names comment gone/],
+      [JSON.stringify({ kind: 'word', list: 'hold', word: 'a\u001b[2J' }), /line 3: word must not contain control characters/],
       [JSON.stringify({ kind: 'report', reader: '192.0.2.1', reason: 'spam', createdAt: '2025-03-01T12:00:00Z' }), /line 3: commentId must be text/],
       [JSON.stringify({ kind: 'report', commentId: 'good', reader: '192.0.2.1', reason: 'rude', createdAt: '2025-03-01T12:00:00Z' }), /line 3: reason must be one of "abusive", "spam"/],
       [JSON.stringify({ kind: 'report', commentId: 'gone', reader: '192.0.2.1', reason: 'spam', createdAt: '2025-03-01T12:00:00Z' }), /line 3: the report names comment gone/],
@@ -293,6 +354,11 @@ describe('when the file cannot be imported', () => {
     for (const [line, message] of cases) assert.throws(() => readTransferFile(`${header}\n${good}\n${line}\n`), message);
     writeFileSync(badExport, `${header}\n${good}\n${cases[0][0]}\n`);
     refused(badExport, cases[0][1]);
-    assert.throws(() => readTransferFile(`${JSON.stringify({ format: 'news-comments', version: 2 })}\n${good}\n`), /version 2; this server reads version 1/);
+    assert.throws(() => readTransferFile(`${JSON.stringify({ format: 'news-comments', version: 3 })}\n${good}\n`), /version 3; this server reads versions 1 and 2/);
+    // A file of version 1, from before the desk's records, is read as it is, and holds none of them.
+    const first = JSON.stringify({ format: 'news-comments', version: 1 });
+    assert.equal(readTransferFile(`${first}\n${good}\n`).records.length, 1);
+    const word = JSON.stringify({ kind: 'word', list: 'hold', word: 'w' });
+    assert.throws(() => readTransferFile(`${first}\n${good}\n${word}\n`), /line 3: unknown record kind "word" in an export of version 1/);
   });
 });
