@@ -52,6 +52,46 @@ export interface DeskComment {
   history: { approved: number; rejected: number };
 }
 
+/** A stored comment's row as both stores read it, with its time as ISO text. */
+export interface DeskCommentRow {
+  id: string;
+  status: DeskComment['status'];
+  article_id: string;
+  article_url: string;
+  article_title: string | null;
+  title: string;
+  comment: string;
+  name: string;
+  email: string;
+  created_at: string;
+  reason: string | null;
+}
+
+/** A comment as the desk shows it: its row, its reports by reason and its sender's history. */
+export function deskComment(
+  row: DeskCommentRow,
+  reasons: DeskComment['reports']['reasons'],
+  history: DeskComment['history'],
+): DeskComment {
+  const count = Object.values(reasons).reduce((sum, n) => sum + (n ?? 0), 0);
+  return {
+    id: row.id,
+    queue: count && row.status !== 'rejected' ? 'reported' : row.status,
+    status: row.status,
+    articleId: row.article_id,
+    articleUrl: row.article_url,
+    articleTitle: row.article_title,
+    title: row.title,
+    comment: row.comment,
+    name: row.name,
+    email: row.email,
+    createdAt: row.created_at,
+    reason: row.reason,
+    reports: { count, reasons },
+    history,
+  };
+}
+
 export type DecideOutcome =
   | { kind: 'done'; actionId: string; comments: Array<{ id: string; status: DeskComment['status'] }> }
   | { kind: 'missing'; ids: string[] };

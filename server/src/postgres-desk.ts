@@ -19,6 +19,7 @@ import type {
   SenderRecord,
   WordLists,
 } from './desk-types.js';
+import { deskComment } from './desk-types.js';
 import { alertPayload } from './outbox.js';
 import { ipRange } from './ip-range.js';
 import { type DeskRecord, type DeskStore, ImportConflict, type Status } from './store.js';
@@ -396,26 +397,12 @@ export function postgresDesk({ query, transaction, changeArticle, now }: Postgre
         for (const { comment_id, reason, count } of counted.rows) reasons.set(comment_id, { ...reasons.get(comment_id), [reason]: count });
       }
       return {
-        comments: rows.map((row) => {
-          const byReason = reasons.get(row.id) ?? {};
-          const count = Object.values(byReason).reduce((sum, n) => sum + n, 0);
-          return {
-            id: row.id,
-            queue: count && row.status !== 'rejected' ? 'reported' : row.status,
-            status: row.status,
-            articleId: row.article_id,
-            articleUrl: row.article_url,
-            articleTitle: row.article_title,
-            title: row.title,
-            comment: row.comment,
-            name: row.name,
-            email: row.email,
-            createdAt: row.created_at.toISOString(),
-            reason: row.reason,
-            reports: { count, reasons: byReason },
-            history: { approved: row.approved, rejected: row.rejected },
-          };
-        }),
+        comments: rows.map((row) =>
+          deskComment({ ...row, created_at: row.created_at.toISOString() }, reasons.get(row.id) ?? {}, {
+            approved: row.approved,
+            rejected: row.rejected,
+          }),
+        ),
         next: more ? String(rows.at(-1)!.seq) : null,
       };
     },

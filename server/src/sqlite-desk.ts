@@ -23,6 +23,7 @@ import type {
   UndoOutcome,
   WordLists,
 } from './desk-types.js';
+import { deskComment } from './desk-types.js';
 import { alertPayload } from './outbox.js';
 import { ipRange } from './ip-range.js';
 import { type CreateOptions, type DeskRecord, type DeskStore, ImportConflict, type Status } from './store.js';
@@ -162,29 +163,10 @@ export function sqliteDesk(db: Db, now: () => number, changed: (articleId: strin
     return statement;
   };
 
-  const deskComment = (row: CommentRow, approved: number, rejected: number): DeskComment => {
+  const deskCommentOf = (row: CommentRow, approved: number, rejected: number): DeskComment => {
     const reasons: DeskComment['reports']['reasons'] = {};
-    let count = 0;
-    for (const { reason, count: n } of reasonsOf.all(row.id)) {
-      reasons[reason] = n;
-      count += n;
-    }
-    return {
-      id: row.id,
-      queue: count && row.status !== 'rejected' ? 'reported' : row.status,
-      status: row.status,
-      articleId: row.article_id,
-      articleUrl: row.article_url,
-      articleTitle: row.article_title,
-      title: row.title,
-      comment: row.comment,
-      name: row.name,
-      email: row.email,
-      createdAt: row.created_at,
-      reason: row.reason,
-      reports: { count, reasons },
-      history: { approved, rejected },
-    };
+    for (const { reason, count } of reasonsOf.all(row.id)) reasons[reason] = count;
+    return deskComment(row, reasons, { approved, rejected });
   };
 
   // Blocks and word lists
@@ -525,7 +507,7 @@ export function sqliteDesk(db: Db, now: () => number, changed: (articleId: strin
       const more = rows.length > query.limit;
       if (more) rows.pop();
       return {
-        comments: rows.map((row) => deskComment(row, row.approved, row.rejected)),
+        comments: rows.map((row) => deskCommentOf(row, row.approved, row.rejected)),
         next: more ? String(rows.at(-1)!.seq) : null,
       };
     },
