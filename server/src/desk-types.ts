@@ -74,23 +74,24 @@ export function deskComment(
   history: DeskComment['history'],
 ): DeskComment {
   const count = Object.values(reasons).reduce((sum, n) => sum + (n ?? 0), 0);
-  return {
-    id: row.id,
-    queue: count && row.status !== 'rejected' ? 'reported' : row.status,
-    status: row.status,
-    articleId: row.article_id,
-    articleUrl: row.article_url,
-    articleTitle: row.article_title,
-    title: row.title,
-    comment: row.comment,
-    name: row.name,
-    email: row.email,
-    createdAt: row.created_at,
-    reason: row.reason,
-    reports: { count, reasons },
-    history,
-  };
+  const fields = commentFields(row);
+  return { ...fields, queue: count && row.status !== 'rejected' ? 'reported' : row.status, reports: { count, reasons }, history };
 }
+
+/** A stored comment's fields as the desk and a reader's export name them. */
+export const commentFields = (row: DeskCommentRow) => ({
+  id: row.id,
+  status: row.status,
+  articleId: row.article_id,
+  articleUrl: row.article_url,
+  articleTitle: row.article_title,
+  title: row.title,
+  comment: row.comment,
+  name: row.name,
+  email: row.email,
+  createdAt: row.created_at,
+  reason: row.reason,
+});
 
 export type DecideOutcome =
   | { kind: 'done'; actionId: string; comments: Array<{ id: string; status: DeskComment['status'] }> }

@@ -19,7 +19,7 @@ import type {
   SenderRecord,
   WordLists,
 } from './desk-types.js';
-import { deskComment } from './desk-types.js';
+import { commentFields, deskComment } from './desk-types.js';
 import { alertPayload } from './outbox.js';
 import { ipRange } from './ip-range.js';
 import { type DeskRecord, type DeskStore, ImportConflict, type Status } from './store.js';
@@ -558,17 +558,7 @@ export function postgresDesk({ query, transaction, changeArticle, now }: Postgre
         for (const row of (await commentsOfReader(client, email)).rows) {
           const reports = await client.query<{ count: number }>('SELECT COUNT(*)::integer AS count FROM reports WHERE comment_id = $1', [row.id]);
           comments.push({
-            id: row.id,
-            status: row.status,
-            articleId: row.article_id,
-            articleUrl: row.article_url,
-            articleTitle: row.article_title,
-            title: row.title,
-            comment: row.comment,
-            name: row.name,
-            email: row.email,
-            createdAt: row.created_at.toISOString(),
-            reason: row.reason,
+            ...commentFields({ ...row, created_at: row.created_at.toISOString() }),
             reports: reports.rows[0].count,
             sender: (await senderOf(client, row.id)) ?? null,
           });

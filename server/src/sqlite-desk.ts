@@ -23,7 +23,7 @@ import type {
   UndoOutcome,
   WordLists,
 } from './desk-types.js';
-import { deskComment } from './desk-types.js';
+import { commentFields, deskComment } from './desk-types.js';
 import { alertPayload } from './outbox.js';
 import { ipRange } from './ip-range.js';
 import { type CreateOptions, type DeskRecord, type DeskStore, ImportConflict, type Status } from './store.js';
@@ -403,17 +403,7 @@ export function sqliteDesk(db: Db, now: () => number, changed: (articleId: strin
     const comments = commentsOfReader.all(email).map((row) => {
       const sender = senderOf.get(row.id);
       return {
-        id: row.id,
-        status: row.status,
-        articleId: row.article_id,
-        articleUrl: row.article_url,
-        articleTitle: row.article_title,
-        title: row.title,
-        comment: row.comment,
-        name: row.name,
-        email: row.email,
-        createdAt: row.created_at,
-        reason: row.reason,
+        ...commentFields(row),
         reports: reportCount.get(row.id)!.count,
         sender: sender ? { ip: sender.ip, userAgent: sender.user_agent, createdAt: sender.created_at } : null,
       };
